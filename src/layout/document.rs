@@ -1,0 +1,211 @@
+//! The backend-neutral page model that `layout` produces and `pdf` draws.
+//!
+//! A [`Document`] is a list of [`Page`]s; a page is a size plus positioned
+//! [`Item`]s in points, origin at the **top-left** corner, y growing downwards
+//! (the PDF backend flips it). Nothing here knows Dintero, PDF or printpdf.
+//! Coordinates are `f32` points rounded to 0.01 pt by the layout so that float
+//! noise cannot change output bytes.
+
+/// A length in PostScript points (1/72 inch).
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
+pub struct Pt(pub f32);
+
+impl Pt {
+    /// Millimetres to points.
+    pub fn from_mm(mm: f32) -> Pt {
+        Pt(mm * 72.0 / 25.4)
+    }
+}
+
+/// An sRGB colour, 0–255 per channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Black.
+    pub const BLACK: Rgb = Rgb(0, 0, 0);
+    /// White.
+    pub const WHITE: Rgb = Rgb(255, 255, 255);
+}
+
+/// Which bundled font face a text run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FontFace {
+    /// The regular face.
+    Regular,
+    /// The bold face.
+    Bold,
+    /// A monospaced face, for payment references and the virtual barcode digits.
+    Mono,
+}
+
+/// The role of a text run: what it says, for the read-back check and the dump.
+///
+/// Most runs are [`TextRole::Plain`]; the payment-critical values carry a role so
+/// that the drawn text can be compared with the verified invoice before writing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextRole {
+    /// Ordinary text.
+    Plain,
+    /// The invoice number.
+    InvoiceNumber,
+    /// The payment reference (KID, OCR, Finnish reference or RF).
+    Reference,
+    /// The account number in national form.
+    Account,
+    /// The IBAN in groups of four.
+    Iban,
+    /// The due date.
+    DueDate,
+    /// The total VAT of one rate (the rate is in the text of a neighbouring run).
+    VatAmount,
+    /// The invoice total (gross).
+    Total,
+    /// The amount to pay.
+    AmountToPay,
+    /// The 54-digit Finnish virtual barcode, as text.
+    VirtualBarcode,
+}
+
+/// One run of text on one baseline, never wrapped by the backend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRun {
+    /// Left end of the baseline.
+    pub x: Pt,
+    /// The baseline, from the top of the page.
+    pub y: Pt,
+    /// The face.
+    pub face: FontFace,
+    /// Font size.
+    pub size: Pt,
+    /// Fill colour.
+    pub color: Rgb,
+    /// The text; every character has a glyph in `face` (checked by layout).
+    pub text: String,
+    /// What the text is.
+    pub role: TextRole,
+}
+
+/// A filled and/or stroked rectangle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: Pt,
+    /// Top edge.
+    pub y: Pt,
+    /// Width.
+    pub width: Pt,
+    /// Height.
+    pub height: Pt,
+    /// Fill colour, if filled.
+    pub fill: Option<Rgb>,
+    /// Stroke colour and line width, if stroked.
+    pub stroke: Option<(Rgb, Pt)>,
+}
+
+/// A straight line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// Start x.
+    pub x1: Pt,
+    /// Start y.
+    pub y1: Pt,
+    /// End x.
+    pub x2: Pt,
+    /// End y.
+    pub y2: Pt,
+    /// Colour.
+    pub color: Rgb,
+    /// Line width.
+    pub width: Pt,
+}
+
+/// A raster image (the brand logo), decoded to 8-bit RGB or RGBA pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    /// Left edge.
+    pub x: Pt,
+    /// Top edge.
+    pub y: Pt,
+    /// Drawn width.
+    pub width: Pt,
+    /// Drawn height.
+    pub height: Pt,
+    /// Which of the document's images (index into [`Document::images`]).
+    pub image: usize,
+}
+
+/// Decoded pixels of an image used by the document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Raster {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width × height × 3` bytes of RGB, or `× 4` of RGBA when `has_alpha`.
+    pub pixels: Vec<u8>,
+    /// Whether `pixels` carries an alpha channel.
+    pub has_alpha: bool,
+}
+
+/// A vector drawing (an SVG logo, converted to paths by layout), drawn as filled
+/// polygons in its own box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// Closed polygons, each a list of points in page coordinates.
+    pub polygons: Vec<Vec<(Pt, Pt)>>,
+    /// Fill colour.
+    pub fill: Rgb,
+}
+
+/// One positioned thing on a page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// Text.
+    Text(TextRun),
+    /// A rectangle (also every QR module run and barcode bar).
+    Rect(Rect),
+    /// A line.
+    Line(Line),
+    /// A raster image.
+    Image(Image),
+    /// Filled polygons.
+    Path(Path),
+}
+
+/// One page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Page width.
+    pub width: Pt,
+    /// Page height.
+    pub height: Pt,
+    /// What is drawn, in drawing order.
+    pub items: Vec<Item>,
+}
+
+/// Document-level facts the backend writes as metadata; no clock is read.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Metadata {
+    /// Title (the invoice number).
+    pub title: String,
+    /// Author (the seller).
+    pub author: String,
+    /// Subject line.
+    pub subject: String,
+    /// Creation date as seconds since the Unix epoch (from the invoice date).
+    pub created_unix: i64,
+    /// A stable identity for the file ID (e.g. seller org number + invoice number).
+    pub ident: String,
+}
+
+/// A laid-out document, ready to be drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// Pages in order.
+    pub pages: Vec<Page>,
+    /// Images referenced by [`Item::Image`].
+    pub images: Vec<Raster>,
+    /// Metadata.
+    pub metadata: Metadata,
+}

@@ -1,0 +1,29 @@
+//! kravia-invoice: prove that a Dintero Checkout Kravia transaction agrees with its
+//! checkout session, then render the invoice PDF that the merchant delivers.
+//!
+//! The pipeline flows one way:
+//!
+//! ```text
+//! transaction.json + session.json + brand.toml
+//!     │  dintero   (tolerant wire models)
+//!     ▼
+//!  verify  ──► Report (every failed check, with code and field path)
+//!     │
+//!     ▼
+//!  VerifiedInvoice ──► layout (pages of positioned runs) ──► pdf (bytes)
+//! ```
+//!
+//! `verify` is the only way to obtain a [`VerifiedInvoice`], and the renderer
+//! takes nothing else, so unverified data can never be drawn.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+pub mod country;
+pub mod money;
+pub mod payment;
+
+pub mod layout;
+
+pub use country::Country;
+pub use money::{Currency, Money, Quantity, VatRate};

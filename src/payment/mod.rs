@@ -1,0 +1,1 @@
+//! Payment identifiers and payment codes: pure functions, no I/O.
