@@ -19,11 +19,22 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod brand;
 pub mod country;
+pub mod dintero;
+pub mod locale;
 pub mod money;
 pub mod payment;
+pub mod verify;
 
+pub mod font;
 pub mod layout;
+pub mod pdf;
+pub mod raster;
+pub mod render;
+pub mod template;
 
+pub use brand::Brand;
 pub use country::Country;
 pub use money::{Currency, Money, Quantity, VatRate};
+pub use verify::{Report, VerifiedInvoice, verify};

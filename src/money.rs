@@ -317,11 +317,20 @@ mod tests {
     fn vat_of_gross_rounds_half_away_from_zero() {
         let r: VatRate = "15".parse().unwrap();
         // 11600 * 15 / 115 = 1513.04…
-        assert_eq!(r.vat_of_gross(Money::from_minor(11600)), Some(Money::from_minor(1513)));
+        assert_eq!(
+            r.vat_of_gross(Money::from_minor(11600)),
+            Some(Money::from_minor(1513))
+        );
         let r: VatRate = "25".parse().unwrap();
         // 2 * 25 / 125 = 0.4 → 0 ; 5*25/125 = 1
-        assert_eq!(r.vat_of_gross(Money::from_minor(2)), Some(Money::from_minor(0)));
-        assert_eq!(r.vat_of_gross(Money::from_minor(-10)), Some(Money::from_minor(-2)));
+        assert_eq!(
+            r.vat_of_gross(Money::from_minor(2)),
+            Some(Money::from_minor(0))
+        );
+        assert_eq!(
+            r.vat_of_gross(Money::from_minor(-10)),
+            Some(Money::from_minor(-2))
+        );
     }
 
     #[test]

@@ -1,6 +1,810 @@
 //! Layout: turns a verified invoice into pages of positioned text runs, lines,
-//! rectangles and images, in points. Pure: no PDF types, no I/O.
+//! rectangles and images, in points. Pure: no PDF types, no I/O, no clock.
+//!
+//! [`layout`] takes a [`VerifiedInvoice`], the [`Brand`] (logo, accent, footer),
+//! a [`Template`] and a [`Locale`] and returns a [`Document`]: A4 pages, origin
+//! at the top left, every coordinate rounded to 0.01 pt. Text is measured with
+//! the bundled fonts' real metrics ([`crate::font`]): long descriptions wrap
+//! within their column, numbers are right-aligned, and a character that no
+//! bundled face can draw is an error naming it, never a blank.
+//!
+//! The first page carries the header (logo, title, seller, buyer, invoice
+//! facts); the line table follows and continues on further pages with its
+//! header repeated; the VAT summary, the totals and the payment block form one
+//! unit that is never split (it moves to a new page whole). Every page gets the
+//! footer and "page N of M".
+//!
+//! Files: `text.rs` (measuring, wrapping, glyph checks), `header.rs` (first
+//! page header, continuation header, footer), `table.rs` (the line table),
+//! `summary.rs` (VAT summary and totals), `payment_block.rs` (payment details,
+//! QR codes, the Finnish bank barcode), `logo.rs` (PNG and SVG logos),
+//! `pagination.rs` (putting it on pages), `dump.rs` (the text form of a
+//! [`Document`] used by snapshots and `--dump-layout`).
 
 pub mod document;
+pub mod dump;
+mod header;
+mod logo;
+mod pagination;
+mod payment_block;
+mod summary;
+mod table;
+mod text;
 
 pub use document::{Document, FontFace, Item, Page, Pt, Rgb, TextRole};
+
+use crate::brand::Brand;
+use crate::font::fonts;
+use crate::locale::Locale;
+use crate::template::{Labels, PriceMode, Template, TemplateError};
+use crate::verify::invoice::{Seller, VerifiedInvoice};
+
+use document::{Line as RuleLine, Rect, TextRun};
+use text::Font;
+
+/// A4 width in points.
+pub const A4_WIDTH: f32 = 595.28;
+/// A4 height in points.
+pub const A4_HEIGHT: f32 = 841.89;
+
+/// Why an invoice could not be laid out.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LayoutError {
+    /// A character that no bundled font face has a glyph for.
+    #[error("no bundled font can draw U+{:04X} {ch:?} in {field}: {:?}", u32::from(*ch), shorten(text))]
+    MissingGlyph {
+        /// The character.
+        ch: char,
+        /// Where it is, such as `lines[2].description` or `seller.name`.
+        field: String,
+        /// The text it is in.
+        text: String,
+    },
+    /// The invoice was verified without a brand, so it has no seller.
+    #[error("the invoice has no seller: verify it with a brand file before rendering")]
+    NoSeller,
+    /// The brand's style is unusable.
+    #[error("brand file: {0}")]
+    Brand(String),
+    /// A label file could not be used.
+    #[error(transparent)]
+    Labels(#[from] TemplateError),
+    /// A payment code could not be built from the invoice's payment details.
+    #[error("{code}: {message}")]
+    PaymentCode {
+        /// Which code: `EPC QR`, `Swedish payment QR`, `virtual barcode`.
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// Something does not fit on an A4 page with this template.
+    #[error("{what} does not fit on the page with this template")]
+    DoesNotFit {
+        /// What does not fit.
+        what: &'static str,
+    },
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Lays out `invoice` on A4 pages with `template`, in `locale`.
+///
+/// Pure: the same arguments give the same [`Document`].
+///
+/// # Errors
+///
+/// [`LayoutError::MissingGlyph`] when some text has a character that no bundled
+/// face can draw; [`LayoutError::NoSeller`] when the invoice was verified
+/// without a brand; [`LayoutError::Brand`] for an unusable accent colour or
+/// logo; [`LayoutError::PaymentCode`] when a payment code cannot be built.
+pub fn layout(
+    invoice: &VerifiedInvoice,
+    brand: &Brand,
+    template: &Template,
+    locale: Locale,
+) -> Result<Document, LayoutError> {
+    let ctx = Ctx::new(invoice, brand, template, locale)?;
+    let mut doc = pagination::paginate(&ctx)?;
+    doc.metadata = document::Metadata {
+        title: invoice.invoice_number.clone(),
+        author: ctx.seller.name.clone(),
+        subject: format!("{} {}", ctx.l.invoice, invoice.invoice_number),
+        created_unix: invoice
+            .issue_date
+            .and_hms_opt(0, 0, 0)
+            .map_or(0, |d| d.and_utc().timestamp()),
+        ident: format!(
+            "{} {}",
+            ctx.seller.org_number.digits(),
+            invoice.invoice_number
+        ),
+    };
+    round_document(&mut doc);
+    Ok(doc)
+}
+
+/// Everything the block builders share: the invoice, the resolved template
+/// values in points and colours, and the labels.
+pub(crate) struct Ctx<'a> {
+    pub inv: &'a VerifiedInvoice,
+    pub seller: &'a Seller,
+    pub brand: &'a Brand,
+    pub t: &'a Template,
+    pub l: &'static Labels,
+    pub loc: Locale,
+    pub accent: Rgb,
+    pub text: Rgb,
+    pub muted: Rgb,
+    pub rule: Rgb,
+    pub page_w: f32,
+    pub page_h: f32,
+    /// Left edge of the text area.
+    pub left: f32,
+    /// Right edge of the text area.
+    pub right: f32,
+    /// Width of the text area.
+    pub width: f32,
+    /// Top of the content (below the band).
+    pub top: f32,
+    /// Whether unit prices include VAT.
+    pub prices_incl: bool,
+    /// Cap height of the regular face, em.
+    pub cap: f32,
+}
+
+/// Millimetres to points.
+pub(crate) fn mm(v: f32) -> f32 {
+    Pt::from_mm(v).0
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        inv: &'a VerifiedInvoice,
+        brand: &'a Brand,
+        t: &'a Template,
+        loc: Locale,
+    ) -> Result<Ctx<'a>, LayoutError> {
+        let seller = inv.seller.as_ref().ok_or(LayoutError::NoSeller)?;
+        let fallback = Rgb(0x1F, 0x4E, 0x79);
+        let default_accent = t.colors.accent_default.resolve(fallback, Rgb::WHITE);
+        let accent = brand
+            .accent()
+            .map_err(LayoutError::Brand)?
+            .unwrap_or(default_accent);
+        let l = Labels::get(loc)?;
+        let c = |c: crate::template::Color| c.resolve(accent, Rgb::WHITE);
+        let left = mm(t.page.margin_left);
+        let right = A4_WIDTH - mm(t.page.margin_right);
+        Ok(Ctx {
+            inv,
+            seller,
+            brand,
+            t,
+            l,
+            loc,
+            accent,
+            text: c(t.colors.text),
+            muted: c(t.colors.muted),
+            rule: c(t.colors.rule),
+            page_w: A4_WIDTH,
+            page_h: A4_HEIGHT,
+            left,
+            right,
+            width: right - left,
+            top: mm(t.page.margin_top),
+            prices_incl: match t.table.prices {
+                PriceMode::Auto => inv.prices_incl_vat,
+                PriceMode::InclVat => true,
+                PriceMode::ExclVat => false,
+            },
+            cap: fonts().face(FontFace::Regular).cap_height(),
+        })
+    }
+
+    /// Line height for a font size.
+    pub fn lh(&self, size: f32) -> f32 {
+        size * self.t.text.line_spacing
+    }
+
+    /// The baseline of a line whose box starts at `top`: capitals centred in
+    /// the line box.
+    pub fn baseline(&self, top: f32, size: f32) -> f32 {
+        top + self.lh(size) / 2.0 + self.cap * size / 2.0
+    }
+
+    /// Body text.
+    pub fn body(&self) -> Font {
+        Font {
+            face: FontFace::Regular,
+            size: self.t.text.body,
+            color: self.text,
+        }
+    }
+
+    /// Small print.
+    pub fn small(&self) -> Font {
+        Font {
+            face: FontFace::Regular,
+            size: self.t.text.small,
+            color: self.muted,
+        }
+    }
+
+    /// Block headings.
+    pub fn heading(&self) -> Font {
+        Font {
+            face: FontFace::Bold,
+            size: self.t.text.heading,
+            color: self.muted,
+        }
+    }
+
+    /// A fill colour from the template, if any.
+    pub fn fill(&self, f: crate::template::Fill) -> Option<Rgb> {
+        f.0.map(|c| c.resolve(self.accent, Rgb::WHITE))
+    }
+
+    /// Draws `text` in one run with its line box's top at `top`; returns its width.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
+        &self,
+        items: &mut Vec<Item>,
+        x: f32,
+        top: f32,
+        font: Font,
+        text: &str,
+        role: TextRole,
+        field: &str,
+    ) -> Result<f32, LayoutError> {
+        self.run_at(
+            items,
+            x,
+            self.baseline(top, font.size),
+            font,
+            text,
+            role,
+            field,
+        )
+    }
+
+    /// Draws `text` in one run on the baseline `baseline`; returns its width.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_at(
+        &self,
+        items: &mut Vec<Item>,
+        x: f32,
+        baseline: f32,
+        font: Font,
+        text: &str,
+        role: TextRole,
+        field: &str,
+    ) -> Result<f32, LayoutError> {
+        if text.is_empty() {
+            return Ok(0.0);
+        }
+        let face = text::face_for(font.face, text, field)?;
+        items.push(Item::Text(TextRun {
+            x: Pt(x),
+            y: Pt(baseline),
+            face,
+            size: Pt(font.size),
+            color: font.color,
+            text: text.to_string(),
+            role,
+        }));
+        Ok(text::width(face, font.size, text))
+    }
+
+    /// Draws `text` in one run ending at `right`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_right(
+        &self,
+        items: &mut Vec<Item>,
+        right: f32,
+        top: f32,
+        font: Font,
+        text: &str,
+        role: TextRole,
+        field: &str,
+    ) -> Result<f32, LayoutError> {
+        let face = text::face_for(font.face, text, field)?;
+        let w = text::width(face, font.size, text);
+        self.run(
+            items,
+            right - w,
+            top,
+            font.with_face(face),
+            text,
+            role,
+            field,
+        )
+    }
+
+    /// Draws `text` wrapped to `w`; returns the height used.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paragraph(
+        &self,
+        items: &mut Vec<Item>,
+        x: f32,
+        top: f32,
+        w: f32,
+        font: Font,
+        text: &str,
+        field: &str,
+    ) -> Result<f32, LayoutError> {
+        let face = text::face_for(font.face, text, field)?;
+        let lines = text::wrap(face, font.size, text, w);
+        let lh = self.lh(font.size);
+        for (i, line) in lines.iter().enumerate() {
+            self.run(
+                items,
+                x,
+                top + lh * i as f32,
+                font.with_face(face),
+                line,
+                TextRole::Plain,
+                field,
+            )?;
+        }
+        Ok(lh * lines.len() as f32)
+    }
+}
+
+/// Items laid out at the origin, and their height; placed with [`translate`].
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    /// The items, top-left at (0, 0).
+    pub items: Vec<Item>,
+    /// The height.
+    pub height: f32,
+}
+
+/// A filled and/or stroked rectangle.
+pub(crate) fn rect(
+    items: &mut Vec<Item>,
+    (x, y, w, h): (f32, f32, f32, f32),
+    fill: Option<Rgb>,
+    stroke: Option<(Rgb, f32)>,
+) {
+    items.push(Item::Rect(Rect {
+        x: Pt(x),
+        y: Pt(y),
+        width: Pt(w),
+        height: Pt(h),
+        fill,
+        stroke: stroke.map(|(c, w)| (c, Pt(w))),
+    }));
+}
+
+/// A horizontal rule.
+pub(crate) fn hline(items: &mut Vec<Item>, x1: f32, x2: f32, y: f32, color: Rgb, width: f32) {
+    items.push(Item::Line(RuleLine {
+        x1: Pt(x1),
+        y1: Pt(y),
+        x2: Pt(x2),
+        y2: Pt(y),
+        color,
+        width: Pt(width),
+    }));
+}
+
+/// Moves items by `(dx, dy)`.
+pub(crate) fn translate(items: &mut [Item], dx: f32, dy: f32) {
+    for item in items {
+        match item {
+            Item::Text(t) => {
+                t.x.0 += dx;
+                t.y.0 += dy;
+            }
+            Item::Rect(r) => {
+                r.x.0 += dx;
+                r.y.0 += dy;
+            }
+            Item::Line(l) => {
+                l.x1.0 += dx;
+                l.x2.0 += dx;
+                l.y1.0 += dy;
+                l.y2.0 += dy;
+            }
+            Item::Image(i) => {
+                i.x.0 += dx;
+                i.y.0 += dy;
+            }
+            Item::Path(p) => {
+                for poly in &mut p.polygons {
+                    for (x, y) in poly {
+                        x.0 += dx;
+                        y.0 += dy;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rounds to 0.01 pt, so float noise cannot change output bytes.
+pub(crate) fn round(v: f32) -> f32 {
+    let r = (f64::from(v) * 100.0).round() / 100.0;
+    // -0.0 prints differently from 0.0.
+    if r == 0.0 { 0.0 } else { r as f32 }
+}
+
+fn round_pt(p: &mut Pt) {
+    p.0 = round(p.0);
+}
+
+fn round_document(doc: &mut Document) {
+    for page in &mut doc.pages {
+        round_pt(&mut page.width);
+        round_pt(&mut page.height);
+        for item in &mut page.items {
+            match item {
+                Item::Text(t) => {
+                    round_pt(&mut t.x);
+                    round_pt(&mut t.y);
+                    round_pt(&mut t.size);
+                }
+                Item::Rect(r) => {
+                    round_pt(&mut r.x);
+                    round_pt(&mut r.y);
+                    round_pt(&mut r.width);
+                    round_pt(&mut r.height);
+                    if let Some((_, w)) = &mut r.stroke {
+                        round_pt(w);
+                    }
+                }
+                Item::Line(l) => {
+                    round_pt(&mut l.x1);
+                    round_pt(&mut l.y1);
+                    round_pt(&mut l.x2);
+                    round_pt(&mut l.y2);
+                    round_pt(&mut l.width);
+                }
+                Item::Image(i) => {
+                    round_pt(&mut i.x);
+                    round_pt(&mut i.y);
+                    round_pt(&mut i.width);
+                    round_pt(&mut i.height);
+                }
+                Item::Path(p) => {
+                    for poly in &mut p.polygons {
+                        for (x, y) in poly {
+                            round_pt(x);
+                            round_pt(y);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testdata;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Money;
+    use crate::template::BUILTIN;
+    use testdata::*;
+
+    fn texts(page: &Page) -> impl Iterator<Item = &TextRun> {
+        page.items.iter().filter_map(|i| match i {
+            Item::Text(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    fn has_text(page: &Page, s: &str) -> bool {
+        texts(page).any(|t| t.text == s)
+    }
+
+    fn classic() -> Template {
+        Template::builtin("classic").unwrap()
+    }
+
+    /// Every text inside the page's text area, and no two texts colliding.
+    fn assert_clean(doc: &Document, what: &str) {
+        let set = fonts();
+        for (pi, page) in doc.pages.iter().enumerate() {
+            let mut boxes: Vec<(f32, f32, f32, f32, &str)> = Vec::new();
+            for t in texts(page) {
+                let face = set.face(t.face);
+                let w = face.text_width(&t.text, t.size.0);
+                let (x0, x1) = (t.x.0, t.x.0 + w);
+                assert!(
+                    x0 >= 30.0 && x1 <= A4_WIDTH - 30.0,
+                    "{what} p{}: {:?} sticks out",
+                    pi + 1,
+                    t.text
+                );
+                assert!(
+                    t.y.0 > 20.0 && t.y.0 < A4_HEIGHT - 20.0,
+                    "{what}: {:?}",
+                    t.text
+                );
+                let top = t.y.0 - face.cap_height() * t.size.0;
+                for &(a0, b0, a1, b1, other) in &boxes {
+                    let overlap =
+                        x0 < a1 - 0.5 && a0 < x1 - 0.5 && top < b1 - 0.3 && b0 < t.y.0 - 0.3;
+                    assert!(
+                        !overlap,
+                        "{what} p{}: {:?} collides with {other:?}",
+                        pi + 1,
+                        t.text
+                    );
+                }
+                boxes.push((x0, top, x1, t.y.0, &t.text));
+            }
+        }
+    }
+
+    #[test]
+    fn no_b2b_fits_one_page_with_every_fact() {
+        let inv = no_b2b();
+        let doc = layout(&inv, &brand(), &classic(), Locale::Nb).unwrap();
+        assert_eq!(doc.pages.len(), 1);
+        let p = &doc.pages[0];
+        for s in [
+            "Faktura",
+            "KJ65C-190025",
+            "003075434963",
+            "1503.99.66678",
+            "NO73 1503 9966 678",
+            "DNBANOKK",
+            "7\u{202F}824,00\u{A0}NOK",
+            "14.06.2026",
+            "Trøndelag Trykk AS",
+            "Åkle i ull 150x200",
+            "Frakt: Bring Servicepakke",
+            "Org.nr 849 749 943 MVA",
+            "Foretaksregisteret",
+            "Org.nr 989 645 668",
+            "Att. Kjersti Ravnå",
+            "PO-5160",
+            "Side 1 av 1",
+            "Takk for at du handlet hos oss!",
+        ] {
+            assert!(has_text(p, s), "missing {s:?}");
+        }
+        assert!(texts(p).any(|t| t.text.starts_with("Avtalerabatt 15 %: -837,00")));
+        let m = &doc.metadata;
+        assert_eq!(m.title, "KJ65C-190025");
+        assert_eq!(m.author, "Lysverket Interiør AS");
+        assert_eq!(m.created_unix, 1_780_185_600);
+        assert_eq!(m.ident, "849749943 KJ65C-190025");
+        assert_clean(&doc, "no_b2b");
+    }
+
+    #[test]
+    fn every_template_and_locale_lays_out_cleanly() {
+        for (name, _) in BUILTIN {
+            let t = Template::builtin(name).unwrap();
+            for loc in Locale::ALL {
+                for (what, inv) in [
+                    ("no", no_b2b()),
+                    ("fi", fi_b2c()),
+                    ("se", se_b2b()),
+                    ("many", no_many_lines(60)),
+                ] {
+                    let doc = layout(&inv, &brand(), &t, loc).unwrap();
+                    assert_clean(&doc, &format!("{name} {loc} {what}"));
+                    crate::render::read_back(&doc, &inv, loc).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coordinates_are_rounded_to_a_hundredth() {
+        let doc = layout(&fi_b2c(), &brand(), &classic(), Locale::Fi).unwrap();
+        let ok = |v: f32| ((f64::from(v) * 100.0).round() / 100.0 - f64::from(v)).abs() < 1e-4;
+        for page in &doc.pages {
+            for item in &page.items {
+                let vals: Vec<f32> = match item {
+                    Item::Text(t) => vec![t.x.0, t.y.0],
+                    Item::Rect(r) => vec![r.x.0, r.y.0, r.width.0, r.height.0],
+                    Item::Line(l) => vec![l.x1.0, l.y1.0, l.x2.0, l.y2.0],
+                    Item::Image(i) => vec![i.x.0, i.y.0],
+                    Item::Path(_) => vec![],
+                };
+                assert!(vals.into_iter().all(ok), "{item:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_invoice_paginates_with_header_and_page_numbers_on_every_page() {
+        let inv = no_many_lines(140);
+        for (name, _) in BUILTIN {
+            let t = Template::builtin(name).unwrap();
+            let doc = layout(&inv, &brand(), &t, Locale::Nb).unwrap();
+            let n = doc.pages.len();
+            assert!(n >= 3, "{name}: {n} pages");
+            for (i, p) in doc.pages.iter().enumerate() {
+                assert!(
+                    has_text(p, "Beskrivelse"),
+                    "{name} page {} has no table header",
+                    i + 1
+                );
+                assert!(
+                    has_text(p, &format!("Side {} av {n}", i + 1)),
+                    "{name} page {}",
+                    i + 1
+                );
+                assert!(has_text(p, "Takk for at du handlet hos oss!"));
+                assert!(has_text(p, "KJ65C-190025"));
+                if i + 1 < n {
+                    assert!(
+                        has_text(p, "Fortsetter på neste side"),
+                        "{name} page {}",
+                        i + 1
+                    );
+                }
+            }
+            // Every line is drawn exactly once, in order.
+            let lines: Vec<&str> = doc
+                .pages
+                .iter()
+                .flat_map(texts)
+                .filter(|t| t.text.starts_with("Vare nr. "))
+                .map(|t| t.text.as_str())
+                .collect();
+            let numbers: Vec<usize> = lines
+                .iter()
+                .filter_map(|l| l.strip_prefix("Vare nr. ")?.split(':').next()?.parse().ok())
+                .collect();
+            assert_eq!(numbers, (0..140).collect::<Vec<_>>(), "{name}");
+            assert_clean(&doc, name);
+        }
+    }
+
+    #[test]
+    fn totals_and_payment_block_are_never_split() {
+        let t = classic();
+        let mut moved = false;
+        for n in 1..45 {
+            let inv = no_many_lines(n);
+            let doc = layout(&inv, &brand(), &t, Locale::Nb).unwrap();
+            let pages_with = |s: &str| -> Vec<usize> {
+                doc.pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| has_text(p, s))
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let unit: Vec<Vec<usize>> = [
+                "MVA-SPESIFIKASJON",
+                "Sum eks. MVA",
+                "Sum inkl. MVA",
+                "BETALINGSINFORMASJON",
+                "KID",
+                "Kontonummer",
+            ]
+            .iter()
+            .map(|s| pages_with(s))
+            .collect();
+            let last = doc.pages.len() - 1;
+            for u in &unit {
+                assert_eq!(u, &vec![last], "{n} lines: {unit:?}");
+            }
+            // The last page holds no table row when the unit had to move.
+            let last_has_rows = texts(&doc.pages[last]).any(|t| t.text.starts_with("Vare nr. "));
+            moved |= !last_has_rows;
+            assert_clean(&doc, &format!("{n} lines"));
+        }
+        assert!(
+            moved,
+            "some line count should push the unit to a page of its own"
+        );
+    }
+
+    #[test]
+    fn missing_glyph_is_an_error_naming_the_character() {
+        let mut inv = no_b2b();
+        inv.lines[1].description = "Tekanne 漢 porselen".into();
+        let e = layout(&inv, &brand(), &classic(), Locale::Nb).unwrap_err();
+        assert!(
+            matches!(e, LayoutError::MissingGlyph { ch: '漢', .. }),
+            "{e:?}"
+        );
+        let s = e.to_string();
+        assert!(
+            s.contains("U+6F22") && s.contains("lines[1].description"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn a_200_character_description_wraps_inside_its_column() {
+        let mut inv = no_b2b();
+        let desc = "Skreddersydd kontorpult i heltre eik med elektrisk høydejustering, kabelkanal, integrert \
+            trådløs lader og skuff med lås — levert og montert på første etasje, inkludert bortkjøring av \
+            emballasje og gammel pult";
+        assert!(desc.chars().count() >= 200);
+        inv.lines[0].description = desc.into();
+        let t = classic();
+        let doc = layout(&inv, &brand(), &t, Locale::Nb).unwrap();
+        let left = mm(t.page.margin_left);
+        let col_w = (A4_WIDTH - left - mm(t.page.margin_right)) * t.table.columns[0].width / 100.0;
+        let parts: Vec<&TextRun> = texts(&doc.pages[0])
+            .filter(|r| desc.contains(r.text.as_str()) && r.text.len() > 10)
+            .collect();
+        assert!(parts.len() >= 3, "{}", parts.len());
+        for r in &parts {
+            let w = fonts().face(r.face).text_width(&r.text, r.size.0);
+            assert!(r.x.0 >= left && r.x.0 + w <= left + col_w, "{:?}", r.text);
+        }
+        let joined: Vec<&str> = parts.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(joined.join(" "), desc);
+        assert_clean(&doc, "wrap");
+    }
+
+    #[test]
+    fn paid_invoice_says_so_and_draws_no_code() {
+        let mut inv = fi_b2c();
+        inv.totals.paid = inv.totals.gross;
+        inv.totals.to_pay = Money::ZERO;
+        let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
+        let p = &doc.pages[0];
+        assert!(has_text(p, "Lasku on maksettu"));
+        assert!(has_text(p, "6039 52757 4") || texts(p).any(|t| t.role == TextRole::Reference));
+        assert!(texts(p).any(|t| t.role == TextRole::Iban));
+        assert!(!texts(p).any(|t| t.role == TextRole::VirtualBarcode));
+        let black = p
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Rect(r) if r.fill == Some(Rgb::BLACK)))
+            .count();
+        assert_eq!(black, 0, "no QR modules or bars");
+        crate::render::read_back(&doc, &inv, Locale::Fi).unwrap();
+    }
+
+    #[test]
+    fn finnish_invoice_gets_epc_qr_and_barcode() {
+        let inv = fi_b2c();
+        let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
+        let p = &doc.pages[0];
+        let digits = "429123673002076190001314900000000000006039527574260626";
+        assert!(texts(p).any(|t| t.role == TextRole::VirtualBarcode
+            && t.text == digits
+            && t.face == FontFace::Mono));
+        let bars: Vec<&Rect> = p
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect(r) if r.fill == Some(Rgb::BLACK) && r.height.0 >= mm(13.0) - 0.01 => {
+                    Some(r)
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(bars.len() > 50, "{}", bars.len());
+        let narrowest = bars.iter().map(|r| r.width.0).fold(f32::MAX, f32::min);
+        assert!(narrowest >= mm(0.25) - 0.01, "{narrowest}");
+        assert!((narrowest - mm(0.33)).abs() < 0.02, "X = {narrowest}");
+        // QR: square modules, at least 25 mm of them.
+        let modules: Vec<&Rect> = p
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect(r) if r.fill == Some(Rgb::BLACK) && r.height.0 < mm(2.0) => Some(r),
+                _ => None,
+            })
+            .collect();
+        let x0 = modules.iter().map(|r| r.x.0).fold(f32::MAX, f32::min);
+        let x1 = modules
+            .iter()
+            .map(|r| r.x.0 + r.width.0)
+            .fold(f32::MIN, f32::max);
+        assert!(x1 - x0 >= mm(25.0) - 0.1, "{}", x1 - x0);
+    }
+}

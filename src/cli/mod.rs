@@ -1,0 +1,57 @@
+//! The command line: parse, run, decide the exit status.
+
+pub mod args;
+pub mod command;
+pub mod exit;
+pub mod input;
+pub mod json;
+pub mod output;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use exit::Outcome;
+use output::Printer;
+
+/// Runs the command line on `argv`.
+pub fn run(argv: Vec<OsString>) -> Outcome {
+    let wants_json = argv.iter().any(|a| a == "--json");
+    let mut out = Printer::default();
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    Outcome::Failed
+                } else {
+                    Outcome::Done
+                };
+            }
+            if wants_json {
+                let msg = e.kind().to_string();
+                let detail = e.to_string();
+                let first = detail
+                    .lines()
+                    .next()
+                    .unwrap_or(&msg)
+                    .trim_start_matches("error: ");
+                return out.fatal(true, &format!("usage: {first}"));
+            }
+            let _ = e.print();
+            return Outcome::Failed;
+        }
+    };
+    match &cli.command {
+        Command::Check(a) => command::check::run(a, &mut out),
+        Command::Render(a) => command::render::run(a, &mut out),
+    }
+}

@@ -1,0 +1,78 @@
+//! Where output goes: the product on stdout, messages on stderr; a closed pipe
+//! ends quietly.
+
+use std::io::Write;
+
+use super::exit::Outcome;
+use super::json::{FatalDoc, to_line};
+
+/// Writes to stdout and stderr; remembers a broken pipe.
+#[derive(Debug, Default)]
+pub struct Printer {
+    /// JSON goes to stderr (the PDF is on stdout).
+    pub json_to_stderr: bool,
+}
+
+impl Printer {
+    /// A line of product on stdout (ignoring a closed pipe).
+    pub fn stdout_line(&mut self, line: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+    }
+
+    /// Raw bytes on stdout.
+    pub fn stdout_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// A JSON document: stdout, or stderr when stdout carries a PDF.
+    pub fn json_line(&mut self, line: &str) {
+        if self.json_to_stderr {
+            self.stderr_line(line);
+        } else {
+            self.stdout_line(line);
+        }
+    }
+
+    /// A message on stderr.
+    pub fn stderr_line(&mut self, line: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
+    /// Reports a failure that is not about the documents (exit 1).
+    pub fn fatal(&mut self, json: bool, message: &str) -> Outcome {
+        if json {
+            self.json_line(&to_line(&FatalDoc::new(message)));
+        } else {
+            self.stderr_line(&format!("kravia-invoice: error: {message}"));
+        }
+        Outcome::Failed
+    }
+}
+
+/// Writes `bytes` to `path` so that no half-written file can exist: a temporary
+/// file beside it, flushed to disk, then renamed into place (replacing an
+/// existing file only now); the temporary file is removed on failure.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("--output {}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("writing {}: {e}", path.display())
+    })
+}

@@ -1,0 +1,118 @@
+//! Putting the blocks on pages.
+//!
+//! The first page takes the header; rows of the line table follow and flow to
+//! continuation pages, each starting with the slim header and the table header
+//! again. A page that continues says so under its last row. The VAT summary,
+//! totals and payment block are one unit: when it does not fit under the last
+//! row it moves to a new page whole. Footers ("page N of M") are drawn last,
+//! once the page count is known.
+
+use super::document::{Document, Item, Page, Pt, Raster, TextRole};
+use super::{Block, Ctx, LayoutError, header, hline, mm, payment_block, summary, table, translate};
+
+/// Lays out the whole document (without metadata).
+pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
+    let mut images: Vec<Raster> = Vec::new();
+    let footer_h = header::footer_height(ctx)?;
+    // Content may go down to here.
+    let bottom = ctx.page_h - mm(ctx.t.page.margin_bottom) - footer_h - mm(4.0);
+    let note = ctx.small();
+    let note_h = ctx.lh(note.size) + mm(1.5);
+
+    let mut pages: Vec<Vec<Item>> = Vec::new();
+    let mut page = Vec::with_capacity(256);
+    header::band(ctx, &mut page);
+    let mut y = header::first_page(ctx, &mut page, &mut images)?;
+
+    // The height a continuation page offers below its header.
+    let mut probe = Vec::new();
+    let cont_top = header::continuation(ctx, &mut probe)?;
+
+    let geometry = table::Geometry::new(ctx);
+    let table_head = table::header(ctx, &geometry)?;
+    let max_row = bottom - cont_top - table_head.height - note_h;
+    if max_row < ctx.lh(ctx.t.text.table) * 3.0 {
+        return Err(LayoutError::DoesNotFit {
+            what: "the line table",
+        });
+    }
+    let rows = table::rows(ctx, &geometry, max_row)?;
+
+    let new_page = |pages: &mut Vec<Vec<Item>>, page: &mut Vec<Item>| -> Result<f32, LayoutError> {
+        pages.push(std::mem::take(page));
+        header::band(ctx, page);
+        header::continuation(ctx, page)
+    };
+    let place = |page: &mut Vec<Item>, block: &Block, y: f32| {
+        let mut items = block.items.clone();
+        translate(&mut items, ctx.left, y);
+        page.append(&mut items);
+    };
+
+    // The table header must not stand alone at the foot of a page.
+    let first_h = rows.first().map_or(0.0, |r| r.height);
+    if y + table_head.height + first_h > bottom - note_h {
+        y = new_page(&mut pages, &mut page)?;
+    }
+    place(&mut page, &table_head, y);
+    y += table_head.height;
+    for row in &rows {
+        if y + row.height > bottom - note_h {
+            hline(&mut page, ctx.left, ctx.right, y, ctx.rule, 0.6);
+            ctx.run_right(
+                &mut page,
+                ctx.right,
+                y + mm(1.5),
+                note,
+                &ctx.l.continued_next,
+                TextRole::Plain,
+                "label",
+            )?;
+            y = new_page(&mut pages, &mut page)?;
+            place(&mut page, &table_head, y);
+            y += table_head.height;
+        }
+        place(&mut page, row, y);
+        y += row.height;
+    }
+    hline(&mut page, ctx.left, ctx.right, y, ctx.rule, 0.6);
+
+    // The summary and the payment block: one unit, never split.
+    let sum = summary::block(ctx)?;
+    let pay = payment_block::block(ctx)?;
+    let gap_before = mm(6.0);
+    let gap_between = mm(7.0);
+    let unit_h = sum.height + gap_between + pay.height;
+    if y + gap_before + unit_h > bottom {
+        y = new_page(&mut pages, &mut page)?;
+        if y + unit_h > bottom {
+            return Err(LayoutError::DoesNotFit {
+                what: "the totals and payment block",
+            });
+        }
+    } else {
+        y += gap_before;
+    }
+    place(&mut page, &sum, y);
+    y += sum.height + gap_between;
+    // On a roomy page the payment block sits at the foot, where a paper giro
+    // would be; it never leaves the page of the totals.
+    place(&mut page, &pay, y.max(bottom - pay.height));
+    pages.push(page);
+
+    let m = pages.len();
+    let mut out = Vec::with_capacity(m);
+    for (i, mut items) in pages.into_iter().enumerate() {
+        header::footer(ctx, &mut items, i + 1, m)?;
+        out.push(Page {
+            width: Pt(ctx.page_w),
+            height: Pt(ctx.page_h),
+            items,
+        });
+    }
+    Ok(Document {
+        pages: out,
+        images,
+        metadata: Default::default(),
+    })
+}

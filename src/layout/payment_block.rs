@@ -1,0 +1,492 @@
+//! The payment block: how to pay, by currency, with the payment codes the
+//! template asks for.
+//!
+//! - NOK: amount, due date, KID and account number large and clear, then IBAN,
+//!   BIC and payee. No QR code (no Norwegian standard is in use).
+//! - SEK: amount, due date, OCR number, account, IBAN, BIC, payee, and the
+//!   Swedish payment QR code (UsingQR) when the template lists `se_qr`.
+//! - EUR: amount, due date, reference (Finnish groups of five, or RF), IBAN,
+//!   BIC, payee, the EPC QR code (`epc_qr`, level M, 4-module quiet zone, at
+//!   least 25 mm of modules) and, for a Finnish IBAN, the 54-digit virtual
+//!   bank barcode as text and as Code 128 subset C bars (`fi_barcode`).
+//!
+//! With nothing left to pay the block says the invoice is paid, keeps the
+//! reference and the account, and draws no code.
+
+use super::document::{FontFace, Item, TextRole};
+use super::text::{self, Font};
+use super::{Block, Ctx, LayoutError, mm, rect};
+use crate::layout::Rgb;
+use crate::money::{Currency, Money};
+use crate::payment::epc_qr::EpcTransfer;
+use crate::payment::qr::{self, Ec, QrMatrix};
+use crate::payment::se_qr::{SePaymentAccount, SeQr};
+use crate::payment::{code128c_bars, virtual_barcode};
+use crate::template::PaymentCode;
+use crate::verify::invoice::Account;
+
+/// Quiet zone on each side of the Code 128 symbol, in X-dimensions (the
+/// standard asks for at least 10).
+const BARCODE_QUIET: f32 = 15.0;
+/// Quiet zone around a QR code, in modules (ISO/IEC 18004).
+const QR_QUIET: usize = 4;
+
+/// One label-over-value cell of the grid.
+struct Cell {
+    label: String,
+    value: String,
+    role: TextRole,
+    font: Font,
+    field: &'static str,
+}
+
+/// The payment block at the origin, `ctx.width` wide.
+pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
+    let inv = ctx.inv;
+    let p = &inv.payment;
+    let cur = inv.currency;
+    let paid = inv.totals.to_pay <= Money::ZERO;
+    let codes = &ctx.t.payment.codes;
+    let pad = mm(4.0);
+    let inner_w = ctx.width - 2.0 * pad;
+    let mut items = Vec::new();
+
+    // The payment codes this invoice gets.
+    let qr = if paid { None } else { qr_matrix(ctx, codes)? };
+    let barcode = if paid || !codes.contains(&PaymentCode::FiBarcode) || cur != Currency::Eur {
+        None
+    } else {
+        match &p.iban {
+            Some(iban) if iban.country() == crate::country::Country::Fi => Some(
+                virtual_barcode(iban, inv.totals.to_pay, &p.reference, Some(inv.due_date))
+                    .map_err(|e| LayoutError::PaymentCode {
+                        code: "virtual barcode",
+                        message: e.to_string(),
+                    })?,
+            ),
+            _ => None,
+        }
+    };
+
+    // QR geometry: at least 25 mm of modules, the template's size overall.
+    let qr_geom = qr.as_ref().map(|m| {
+        let n = m.size as f32;
+        let total = mm(ctx.t.payment.qr_size);
+        let module = (total / (n + 2.0 * QR_QUIET as f32)).max(mm(25.0) / n);
+        (m, module, module * (n + 2.0 * QR_QUIET as f32))
+    });
+    let qr_w = qr_geom.map_or(0.0, |(_, _, side)| side + mm(4.0));
+
+    let mut y = pad;
+    let head = ctx.heading().with_color(ctx.accent);
+    ctx.run(
+        &mut items,
+        pad,
+        y,
+        head,
+        &ctx.l.payment_heading.to_uppercase(),
+        TextRole::Plain,
+        "label",
+    )?;
+    y += ctx.lh(head.size) + mm(1.0);
+    if paid {
+        let f = ctx.body().with_face(FontFace::Bold).with_color(ctx.accent);
+        y += ctx.paragraph(
+            &mut items,
+            pad,
+            y,
+            inner_w - qr_w,
+            f,
+            &ctx.l.paid_in_full,
+            "label",
+        )?;
+        y += ctx.paragraph(
+            &mut items,
+            pad,
+            y,
+            inner_w - qr_w,
+            ctx.small(),
+            &ctx.l.paid_in_full_note,
+            "label",
+        )?;
+        y += mm(2.0);
+    }
+
+    // The grid.
+    let big = Font {
+        face: FontFace::Bold,
+        size: ctx.t.text.payment,
+        color: ctx.text,
+    };
+    let mono = big.with_face(FontFace::Mono);
+    let second = Font {
+        face: FontFace::Regular,
+        size: ctx.t.text.body * 1.1,
+        color: ctx.text,
+    };
+    let second_mono = second.with_face(FontFace::Mono);
+    let l = ctx.l;
+    let reference_label = match cur {
+        Currency::Nok => &l.kid,
+        Currency::Sek => &l.ocr,
+        Currency::Eur => &l.reference,
+    };
+    let cell = |label: &str, value: String, role, font, field| Cell {
+        label: label.to_string(),
+        value,
+        role,
+        font,
+        field,
+    };
+    let mut primary = vec![
+        cell(
+            &l.to_pay,
+            ctx.loc.format_money(inv.totals.to_pay, cur),
+            TextRole::AmountToPay,
+            big,
+            "totals.to_pay",
+        ),
+        cell(
+            &l.due_date,
+            ctx.loc.format_date(inv.due_date),
+            TextRole::DueDate,
+            big,
+            "due_date",
+        ),
+        cell(
+            reference_label,
+            p.reference.to_string(),
+            TextRole::Reference,
+            mono,
+            "payment.reference",
+        ),
+    ];
+    let mut secondary = Vec::new();
+    let account = p.account.as_ref().map(|a| {
+        let font = if matches!(a, Account::No(_)) || cur != Currency::Eur {
+            mono
+        } else {
+            second_mono
+        };
+        cell(
+            &l.account_number,
+            a.to_string(),
+            TextRole::Account,
+            font,
+            "payment.account",
+        )
+    });
+    let iban = p
+        .iban
+        .as_ref()
+        .map(|i| (i.to_string(), i.electronic().to_string()));
+    match cur {
+        Currency::Eur => {
+            if let Some((printed, _)) = &iban {
+                primary.push(cell(
+                    &l.iban,
+                    printed.clone(),
+                    TextRole::Iban,
+                    mono,
+                    "payment.iban",
+                ));
+            }
+            if let Some(b) = &p.bic {
+                secondary.push(cell(
+                    &l.bic,
+                    b.to_string(),
+                    TextRole::Plain,
+                    second_mono,
+                    "payment.bic",
+                ));
+            }
+            secondary.extend(account);
+        }
+        Currency::Nok | Currency::Sek => {
+            primary.extend(account);
+            if let Some((printed, _)) = &iban {
+                secondary.push(cell(
+                    &l.iban,
+                    printed.clone(),
+                    TextRole::Iban,
+                    second_mono,
+                    "payment.iban",
+                ));
+            }
+            if let Some(b) = &p.bic {
+                secondary.push(cell(
+                    &l.bic,
+                    b.to_string(),
+                    TextRole::Plain,
+                    second_mono,
+                    "payment.bic",
+                ));
+            }
+        }
+    }
+    secondary.push(cell(
+        &l.payee,
+        p.payee_name.clone(),
+        TextRole::Plain,
+        second,
+        "payment.payee_name",
+    ));
+
+    let grid_w = inner_w - qr_w;
+    y += grid(ctx, &mut items, (pad, y, grid_w), &primary)?;
+    y += mm(1.5);
+    y += grid(ctx, &mut items, (pad, y, grid_w), &secondary)?;
+    let note = l.payee_note.replace("{seller}", &ctx.seller.name);
+    y += mm(1.0);
+    y += ctx.paragraph(
+        &mut items,
+        pad,
+        y,
+        grid_w,
+        ctx.small(),
+        &note,
+        "label payee_note",
+    )?;
+
+    // The QR code at the top right, with its caption.
+    if let Some((m, module, side)) = qr_geom {
+        let x = ctx.width - pad - side;
+        let top = pad * 0.5;
+        draw_qr(&mut items, m, (x, top), module);
+        let small = ctx.small();
+        let face = text::face_for(small.face, &l.scan_to_pay, "label")?;
+        let cw = text::width(face, small.size, &l.scan_to_pay);
+        let cap_top = top + side - module * 2.0;
+        ctx.run(
+            &mut items,
+            x + (side - cw) / 2.0,
+            cap_top,
+            small,
+            &l.scan_to_pay,
+            TextRole::Plain,
+            "label",
+        )?;
+        y = y.max(cap_top + ctx.lh(small.size));
+    }
+
+    // The Finnish bank barcode: digits, then bars, across the block.
+    if let Some(digits) = barcode {
+        y += mm(3.0);
+        let small = ctx.small();
+        ctx.run(
+            &mut items,
+            pad,
+            y,
+            small,
+            &l.virtual_barcode,
+            TextRole::Plain,
+            "label",
+        )?;
+        y += ctx.lh(small.size);
+        let df = Font {
+            face: FontFace::Mono,
+            size: ctx.t.text.body,
+            color: ctx.text,
+        };
+        let size = text::fit_size(FontFace::Mono, df.size, &digits, inner_w);
+        ctx.run(
+            &mut items,
+            pad,
+            y,
+            df.with_size(size),
+            &digits,
+            TextRole::VirtualBarcode,
+            "virtual barcode",
+        )?;
+        y += ctx.lh(df.size) + mm(1.5);
+        y += draw_barcode(ctx, &mut items, &digits, (pad, y, inner_w))?;
+    }
+    y += pad;
+
+    let frame = ctx.fill(ctx.t.payment.frame);
+    let fill = ctx.fill(ctx.t.payment.fill);
+    let mut out = Vec::with_capacity(items.len() + 1);
+    if frame.is_some() || fill.is_some() {
+        rect(
+            &mut out,
+            (0.0, 0.0, ctx.width, y),
+            fill,
+            frame.map(|c| (c, 0.9)),
+        );
+    }
+    out.append(&mut items);
+    Ok(Block {
+        items: out,
+        height: y,
+    })
+}
+
+/// Lays cells out left to right, wrapping to a new row when the width is used;
+/// returns the height.
+fn grid(
+    ctx: &Ctx,
+    items: &mut Vec<Item>,
+    (x0, y0, w): (f32, f32, f32),
+    cells: &[Cell],
+) -> Result<f32, LayoutError> {
+    let label_font = ctx.small();
+    let gap = mm(7.0);
+    let (mut x, mut y, mut row_h) = (x0, y0, 0.0f32);
+    for c in cells {
+        let face = text::face_for(c.font.face, &c.value, c.field)?;
+        let lface = text::face_for(label_font.face, &c.label, "label")?;
+        let vw = text::width(face, c.font.size, &c.value);
+        let lw = text::width(lface, label_font.size, &c.label);
+        let cw = vw.max(lw).min(w);
+        if x > x0 && x + cw > x0 + w {
+            x = x0;
+            y += row_h + mm(1.5);
+            row_h = 0.0;
+        }
+        ctx.run(items, x, y, label_font, &c.label, TextRole::Plain, "label")?;
+        let lh = ctx.lh(label_font.size);
+        let size = text::fit_size(face, c.font.size, &c.value, w);
+        ctx.run(
+            items,
+            x,
+            y + lh,
+            c.font.with_face(face).with_size(size),
+            &c.value,
+            c.role,
+            c.field,
+        )?;
+        row_h = row_h.max(lh + ctx.lh(c.font.size));
+        x += cw + gap;
+    }
+    Ok(y + row_h - y0)
+}
+
+/// The QR matrix for this invoice's currency, if the template asks for it.
+fn qr_matrix(ctx: &Ctx, codes: &[PaymentCode]) -> Result<Option<QrMatrix>, LayoutError> {
+    let inv = ctx.inv;
+    let p = &inv.payment;
+    let err = |code: &'static str| {
+        move |e: crate::payment::IdError| LayoutError::PaymentCode {
+            code,
+            message: e.to_string(),
+        }
+    };
+    let payload = match inv.currency {
+        Currency::Eur if codes.contains(&PaymentCode::EpcQr) => {
+            let Some(iban) = &p.iban else { return Ok(None) };
+            EpcTransfer {
+                bic: p.bic.as_ref(),
+                name: &p.payee_name,
+                iban,
+                amount: inv.totals.to_pay,
+                reference: Some(&p.reference),
+                text: None,
+                due: Some(inv.due_date),
+            }
+            .payload()
+            .map_err(err("EPC QR"))?
+        }
+        Currency::Sek if codes.contains(&PaymentCode::SeQr) => {
+            let account = match (&p.iban, &p.account) {
+                (Some(iban), _) => SePaymentAccount::Iban(iban, p.bic.as_ref()),
+                (None, Some(a)) => match a {
+                    Account::Other(s) => SePaymentAccount::Bban(s),
+                    Account::No(n) => SePaymentAccount::Bban(n.as_str()),
+                },
+                (None, None) => return Ok(None),
+            };
+            let cid = ctx.seller.org_number.to_string();
+            SeQr {
+                name: &p.payee_name,
+                company_id: &cid,
+                country: Some(ctx.seller.country.code()),
+                reference: p.reference.as_str(),
+                invoice_date: inv.issue_date,
+                due_date: inv.due_date,
+                amount: inv.totals.to_pay,
+                currency: inv.currency,
+                vat: Some(inv.totals.vat),
+                payment: account,
+            }
+            .payload()
+            .map_err(err("Swedish payment QR"))?
+        }
+        _ => return Ok(None),
+    };
+    let code = if inv.currency == Currency::Eur {
+        "EPC QR"
+    } else {
+        "Swedish payment QR"
+    };
+    qr::encode(&payload, Ec::M).map(Some).map_err(err(code))
+}
+
+/// Draws a QR code with its quiet zone, top-left at `at`: a white square, then
+/// one rectangle per horizontal run of dark modules.
+fn draw_qr(items: &mut Vec<Item>, m: &QrMatrix, at: (f32, f32), module: f32) {
+    let q = QR_QUIET as f32 * module;
+    let side = module * (m.size + 2 * QR_QUIET) as f32;
+    rect(items, (at.0, at.1, side, side), Some(Rgb::WHITE), None);
+    for row in 0..m.size {
+        let mut col = 0;
+        while col < m.size {
+            if !m.is_dark(col, row) {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < m.size && m.is_dark(col, row) {
+                col += 1;
+            }
+            let x = at.0 + q + start as f32 * module;
+            let y = at.1 + q + row as f32 * module;
+            rect(
+                items,
+                (x, y, (col - start) as f32 * module, module),
+                Some(Rgb::BLACK),
+                None,
+            );
+        }
+    }
+}
+
+/// Draws the Code 128 subset C bars of `digits` in `(x, y, w)`; returns the height.
+fn draw_barcode(
+    ctx: &Ctx,
+    items: &mut Vec<Item>,
+    digits: &str,
+    (x0, y0, w): (f32, f32, f32),
+) -> Result<f32, LayoutError> {
+    let bars = code128c_bars(digits).map_err(|e| LayoutError::PaymentCode {
+        code: "virtual barcode",
+        message: e.to_string(),
+    })?;
+    let modules: u32 = bars.iter().map(|b| u32::from(b.modules)).sum();
+    let span = modules as f32 + 2.0 * BARCODE_QUIET;
+    let mut x_dim = mm(ctx.t.payment.barcode_module);
+    if span * x_dim > w {
+        x_dim = w / span;
+        if x_dim < mm(0.25) {
+            return Err(LayoutError::DoesNotFit {
+                what: "the Finnish bank barcode at 0.25 mm per module",
+            });
+        }
+    }
+    let h = mm(ctx.t.payment.barcode_height);
+    // White behind the symbol and its quiet zones, in case the block is filled.
+    rect(items, (x0, y0, span * x_dim, h), Some(Rgb::WHITE), None);
+    let mut m = 0u32;
+    for b in &bars {
+        if b.dark {
+            let x = x0 + (BARCODE_QUIET + m as f32) * x_dim;
+            rect(
+                items,
+                (x, y0, f32::from(b.modules) * x_dim, h),
+                Some(Rgb::BLACK),
+                None,
+            );
+        }
+        m += u32::from(b.modules);
+    }
+    Ok(h)
+}

@@ -1,0 +1,237 @@
+//! The VAT summary per rate and the totals (excl. VAT, VAT, incl. VAT, paid,
+//! to pay), side by side, as one block at the origin.
+
+use super::document::{FontFace, Item, TextRole};
+use super::text::{self, Font};
+use super::{Block, Ctx, LayoutError, hline, mm, rect, table};
+use crate::money::Money;
+
+/// The VAT summary (left) and the totals (right).
+pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
+    let mut items = Vec::new();
+    let left_h = vat_summary(ctx, &mut items, ctx.width * 0.48)?;
+    let x = ctx.width * 0.54;
+    let right_h = totals(ctx, &mut items, x, ctx.width - x)?;
+    Ok(Block {
+        items,
+        height: left_h.max(right_h),
+    })
+}
+
+fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutError> {
+    let size = ctx.t.text.totals;
+    let font = Font {
+        face: FontFace::Regular,
+        size,
+        color: ctx.text,
+    };
+    let head = ctx.heading();
+    let lh = ctx.lh(size);
+    let mut y = 0.0;
+    ctx.run(
+        items,
+        0.0,
+        y,
+        head,
+        &ctx.l.vat_summary.to_uppercase(),
+        TextRole::Plain,
+        "label",
+    )?;
+    y += ctx.lh(head.size) + head.size * 0.3;
+    // Columns: rate | basis | VAT, numbers right-aligned.
+    let (c1, c2) = (w * 0.62, w);
+    let muted = font.with_color(ctx.muted).with_size(ctx.t.text.small);
+    let mh = ctx.lh(muted.size);
+    ctx.run(
+        items,
+        0.0,
+        y,
+        muted,
+        &ctx.l.vat_rate,
+        TextRole::Plain,
+        "label",
+    )?;
+    ctx.run_right(
+        items,
+        c1,
+        y,
+        muted,
+        &ctx.l.vat_basis,
+        TextRole::Plain,
+        "label",
+    )?;
+    ctx.run_right(
+        items,
+        c2,
+        y,
+        muted,
+        &ctx.l.vat_amount,
+        TextRole::Plain,
+        "label",
+    )?;
+    y += mh + 1.5;
+    hline(items, 0.0, w, y - 0.75, ctx.rule, 0.5);
+    for (i, v) in ctx.inv.vat.iter().enumerate() {
+        let field = format!("vat[{i}]");
+        ctx.run(
+            items,
+            0.0,
+            y,
+            font,
+            &ctx.loc.format_rate(v.rate),
+            TextRole::Plain,
+            &field,
+        )?;
+        ctx.run_right(
+            items,
+            c1,
+            y,
+            font,
+            &ctx.loc.format_amount(v.net),
+            TextRole::Plain,
+            &field,
+        )?;
+        ctx.run_right(
+            items,
+            c2,
+            y,
+            font,
+            &ctx.loc.format_amount(v.vat),
+            TextRole::VatAmount,
+            &field,
+        )?;
+        y += lh;
+    }
+    if !ctx.inv.order_discounts.is_empty() {
+        y += mm(3.0);
+        let note = ctx.small();
+        y += ctx.paragraph(
+            items,
+            0.0,
+            y,
+            w,
+            note.with_face(FontFace::Bold),
+            &ctx.l.order_discounts,
+            "label",
+        )?;
+        for (i, d) in ctx.inv.order_discounts.iter().enumerate() {
+            let t = table::discount_text(ctx, d);
+            y += ctx.paragraph(items, 0.0, y, w, note, &t, &format!("order_discounts[{i}]"))?;
+        }
+    }
+    Ok(y)
+}
+
+fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, LayoutError> {
+    let t = &ctx.inv.totals;
+    let cur = ctx.inv.currency;
+    let loc = ctx.loc;
+    let size = ctx.t.text.totals;
+    let font = Font {
+        face: FontFace::Regular,
+        size,
+        color: ctx.text,
+    };
+    let label = font.with_color(ctx.muted);
+    let lh = ctx.lh(size);
+    let right = x + w;
+    let head = ctx.heading();
+    // Level with the VAT summary's first row.
+    let mut y = ctx.lh(head.size) + head.size * 0.3 + ctx.lh(ctx.t.text.small) + 1.5;
+    let rows: [(&str, Money, TextRole, Font); 2] = [
+        (&ctx.l.total_net, t.net, TextRole::Plain, font),
+        (&ctx.l.total_vat, t.vat, TextRole::Plain, font),
+    ];
+    for (l, m, role, f) in rows {
+        ctx.run(items, x, y, label, l, TextRole::Plain, "label")?;
+        ctx.run_right(
+            items,
+            right,
+            y,
+            f,
+            &loc.format_money(m, cur),
+            role,
+            "totals",
+        )?;
+        y += lh;
+    }
+    hline(items, x, right, y + 1.0, ctx.rule, 0.5);
+    y += 2.5;
+    let bold = font.with_face(FontFace::Bold);
+    ctx.run(
+        items,
+        x,
+        y,
+        bold,
+        &ctx.l.total_gross,
+        TextRole::Plain,
+        "label",
+    )?;
+    ctx.run_right(
+        items,
+        right,
+        y,
+        bold,
+        &loc.format_money(t.gross, cur),
+        TextRole::Total,
+        "totals.gross",
+    )?;
+    y += lh;
+    if t.paid != Money::ZERO {
+        ctx.run(items, x, y, label, &ctx.l.paid, TextRole::Plain, "label")?;
+        ctx.run_right(
+            items,
+            right,
+            y,
+            font,
+            &loc.format_money(-t.paid, cur),
+            TextRole::Plain,
+            "totals.paid",
+        )?;
+        y += lh;
+    }
+    y += mm(1.5);
+    let big = Font {
+        face: FontFace::Bold,
+        size: ctx.t.text.to_pay,
+        color: ctx.text,
+    };
+    let amount = loc.format_money(t.to_pay, cur);
+    let pad = mm(2.0);
+    let bh = ctx.lh(big.size) + 2.0 * pad * 0.6;
+    match ctx.fill(ctx.t.summary.to_pay_fill) {
+        Some(fill) => rect(items, (x - pad, y, w + pad, bh), Some(fill), None),
+        None => {
+            hline(items, x, right, y, ctx.text, 0.8);
+            hline(items, x, right, y + bh, ctx.text, 0.8);
+        }
+    }
+    let ty = y + pad * 0.6;
+    let size = text::fit_size(FontFace::Bold, big.size, &amount, w * 0.6);
+    ctx.run(items, x, ty, big, &ctx.l.to_pay, TextRole::Plain, "label")?;
+    ctx.run_right(
+        items,
+        right - pad * 0.5,
+        ty,
+        big.with_size(size),
+        &amount,
+        TextRole::AmountToPay,
+        "totals.to_pay",
+    )?;
+    y += bh;
+    if t.to_pay <= Money::ZERO {
+        y += mm(1.5);
+        let f = bold.with_color(ctx.accent);
+        ctx.run_right(
+            items,
+            right,
+            y,
+            f,
+            &ctx.l.paid_in_full,
+            TextRole::Plain,
+            "label",
+        )?;
+        y += lh;
+    }
+    Ok(y)
+}

@@ -1,0 +1,348 @@
+//! One layout page → one printpdf page of [`Op`]s.
+//!
+//! Layout coordinates are points from the top-left corner, y down; PDF's are
+//! from the bottom-left, y up. Every coordinate is converted once to integer
+//! hundredths of a point (`round(v × 100)`), flipped in integers, and printed
+//! as `k / 100`, so the file holds short decimals (`841.89`, never
+//! `841.8900146`) and float noise cannot change a byte.
+//!
+//! Redundant state is not repeated: the fill and stroke colours, line width
+//! and font/size are tracked across the page (they are graphics state and
+//! survive `BT`/`ET`), and consecutive text runs share one text object, each
+//! positioned with a relative `Td`.
+
+use printpdf::{
+    Color, Line as PLine, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Polygon,
+    PolygonRing, Pt as PPt, Rect as PRect, TextItem, WindingOrder, XObjectId, XObjectTransform,
+};
+
+use super::PdfError;
+use super::fonts::font_id;
+use crate::layout::FontFace;
+use crate::layout::document::{Image, Item, Line, Page, Path, Rect, Rgb, TextRun};
+
+/// Integer hundredths of a point.
+type Hund = i64;
+
+/// The printpdf id of image `index` of the document.
+pub(super) fn image_id(index: usize) -> XObjectId {
+    XObjectId(format!("Im{index}"))
+}
+
+/// Converts one page (`number` is 1-based, for errors).
+pub(super) fn build(number: usize, page: &Page) -> Result<PdfPage, PdfError> {
+    let width = to_hund(page.width.0);
+    let height = to_hund(page.height.0);
+    let (Some(width), Some(height)) = (width, height) else {
+        return Err(PdfError::PageSize {
+            page: number,
+            width: page.width.0,
+            height: page.height.0,
+        });
+    };
+    if width <= 0 || height <= 0 {
+        return Err(PdfError::PageSize {
+            page: number,
+            width: page.width.0,
+            height: page.height.0,
+        });
+    }
+    let mut w = Writer {
+        page: number,
+        item: 0,
+        height,
+        ops: Vec::with_capacity(page.items.len() * 3 + 8),
+        fill: None,
+        stroke: None,
+        line_width: None,
+        font: None,
+        text_at: None,
+    };
+    for (i, item) in page.items.iter().enumerate() {
+        w.item = i;
+        match item {
+            Item::Text(run) => w.text(run)?,
+            Item::Rect(rect) => w.rect(rect)?,
+            Item::Line(line) => w.line(line)?,
+            Item::Image(image) => w.image(image)?,
+            Item::Path(path) => w.path(path)?,
+        }
+    }
+    w.end_text();
+    let media = PRect {
+        x: PPt(0.0),
+        y: PPt(0.0),
+        width: pt(width),
+        height: pt(height),
+        mode: None,
+        winding_order: None,
+    };
+    Ok(PdfPage {
+        media_box: media.clone(),
+        trim_box: media.clone(),
+        crop_box: media,
+        ops: w.ops,
+    })
+}
+
+fn to_hund(v: f32) -> Option<Hund> {
+    v.is_finite()
+        .then(|| (f64::from(v) * 100.0).round() as Hund)
+}
+
+/// `k / 100` as the nearest `f32`, which prints as the short decimal.
+fn pt(k: Hund) -> PPt {
+    PPt(k as f32 / 100.0)
+}
+
+/// An sRGB byte as a PDF colour component, rounded to 3 decimals (`0.102`):
+/// still 255 distinct values, and short in the file.
+fn component(v: u8) -> f32 {
+    let milli = (u32::from(v) * 1000 + 127) / 255;
+    milli as f32 / 1000.0
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb {
+        r: component(c.0),
+        g: component(c.1),
+        b: component(c.2),
+        icc_profile: None,
+    })
+}
+
+struct Writer {
+    page: usize,
+    item: usize,
+    /// Page height, for the flip.
+    height: Hund,
+    ops: Vec<Op>,
+    fill: Option<Rgb>,
+    stroke: Option<Rgb>,
+    line_width: Option<Hund>,
+    font: Option<(FontFace, Hund)>,
+    /// Inside `BT`: the start of the current text line (PDF coordinates).
+    text_at: Option<(Hund, Hund)>,
+}
+
+impl Writer {
+    fn coord(&self, v: f32, what: &'static str) -> Result<Hund, PdfError> {
+        to_hund(v).ok_or(PdfError::NonFinite {
+            page: self.page,
+            item: self.item,
+            what,
+        })
+    }
+
+    /// A layout y (from the top) as PDF y (from the bottom).
+    fn flip(&self, y: Hund) -> Hund {
+        self.height - y
+    }
+
+    fn set_fill(&mut self, c: Rgb) {
+        if self.fill != Some(c) {
+            self.fill = Some(c);
+            self.ops.push(Op::SetFillColor { col: color(c) });
+        }
+    }
+
+    fn set_stroke(&mut self, c: Rgb, width: Hund) {
+        if self.stroke != Some(c) {
+            self.stroke = Some(c);
+            self.ops.push(Op::SetOutlineColor { col: color(c) });
+        }
+        if self.line_width != Some(width) {
+            self.line_width = Some(width);
+            self.ops.push(Op::SetOutlineThickness { pt: pt(width) });
+        }
+    }
+
+    fn end_text(&mut self) {
+        if self.text_at.take().is_some() {
+            self.ops.push(Op::EndTextSection);
+        }
+    }
+
+    fn text(&mut self, run: &TextRun) -> Result<(), PdfError> {
+        if run.text.is_empty() {
+            return Ok(());
+        }
+        let x = self.coord(run.x.0, "text x")?;
+        let y = self.coord(run.y.0, "text baseline")?;
+        let size = self.coord(run.size.0, "font size")?;
+        let y = self.flip(y);
+        let (from_x, from_y) = match self.text_at {
+            Some(at) => at,
+            None => {
+                self.ops.push(Op::StartTextSection);
+                (0, 0)
+            }
+        };
+        if self.font != Some((run.face, size)) {
+            self.font = Some((run.face, size));
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(run.face)),
+                size: pt(size),
+            });
+        }
+        self.set_fill(run.color);
+        // `Td` moves relative to the start of the previous line of this text
+        // object; integer deltas keep the printed numbers short and exact.
+        self.ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: pt(x - from_x),
+                y: pt(y - from_y),
+            },
+        });
+        self.text_at = Some((x, y));
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(run.text.clone())],
+        });
+        Ok(())
+    }
+
+    fn rect(&mut self, r: &Rect) -> Result<(), PdfError> {
+        let mode = match (r.fill, r.stroke) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => PaintMode::Fill,
+            (None, Some(_)) => PaintMode::Stroke,
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+        };
+        let x = self.coord(r.x.0, "rectangle x")?;
+        let y = self.coord(r.y.0, "rectangle y")?;
+        let w = self.coord(r.width.0, "rectangle width")?;
+        let h = self.coord(r.height.0, "rectangle height")?;
+        let stroke = match r.stroke {
+            Some((c, width)) => Some((c, self.coord(width.0, "stroke width")?)),
+            None => None,
+        };
+        self.end_text();
+        if let Some(c) = r.fill {
+            self.set_fill(c);
+        }
+        if let Some((c, width)) = stroke {
+            self.set_stroke(c, width);
+        }
+        self.ops.push(Op::DrawRectangle {
+            rectangle: PRect {
+                x: pt(x),
+                y: pt(self.flip(y + h)),
+                width: pt(w),
+                height: pt(h),
+                mode: Some(mode),
+                winding_order: Some(WindingOrder::NonZero),
+            },
+        });
+        Ok(())
+    }
+
+    fn line(&mut self, l: &Line) -> Result<(), PdfError> {
+        let x1 = self.coord(l.x1.0, "line x1")?;
+        let y1 = self.coord(l.y1.0, "line y1")?;
+        let x2 = self.coord(l.x2.0, "line x2")?;
+        let y2 = self.coord(l.y2.0, "line y2")?;
+        let width = self.coord(l.width.0, "line width")?;
+        self.end_text();
+        self.set_stroke(l.color, width);
+        let point = |x: Hund, y: Hund| LinePoint {
+            p: Point { x: pt(x), y: pt(y) },
+            bezier: false,
+        };
+        self.ops.push(Op::DrawLine {
+            line: PLine {
+                points: vec![point(x1, self.flip(y1)), point(x2, self.flip(y2))],
+                is_closed: false,
+            },
+        });
+        Ok(())
+    }
+
+    fn image(&mut self, img: &Image) -> Result<(), PdfError> {
+        let x = self.coord(img.x.0, "image x")?;
+        let y = self.coord(img.y.0, "image y")?;
+        let w = self.coord(img.width.0, "image width")?;
+        let h = self.coord(img.height.0, "image height")?;
+        self.end_text();
+        // The image XObject is the unit square; scale it to the box and move
+        // it to the box's bottom-left corner. printpdf wraps it in `q … Q`.
+        self.ops.push(Op::UseXobject {
+            id: image_id(img.image),
+            transform: XObjectTransform {
+                translate_x: Some(pt(x)),
+                translate_y: Some(pt(self.flip(y + h))),
+                rotate: None,
+                scale_x: Some(pt(w).0),
+                scale_y: Some(pt(h).0),
+                dpi: None,
+                no_auto_scale: true,
+            },
+        });
+        Ok(())
+    }
+
+    fn path(&mut self, path: &Path) -> Result<(), PdfError> {
+        let mut rings = Vec::with_capacity(path.polygons.len());
+        for polygon in &path.polygons {
+            if polygon.len() < 2 {
+                continue;
+            }
+            let mut points = Vec::with_capacity(polygon.len());
+            for (x, y) in polygon {
+                let x = self.coord(x.0, "path x")?;
+                let y = self.coord(y.0, "path y")?;
+                points.push(LinePoint {
+                    p: Point {
+                        x: pt(x),
+                        y: pt(self.flip(y)),
+                    },
+                    bezier: false,
+                });
+            }
+            rings.push(PolygonRing { points });
+        }
+        if rings.is_empty() {
+            return Ok(());
+        }
+        self.end_text();
+        self.set_fill(path.fill);
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings,
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundredths_print_short() {
+        for (v, s) in [
+            (841.89f32, "841.89"),
+            (0.01, "0.01"),
+            (595.28, "595.28"),
+            (12.5, "12.5"),
+        ] {
+            let k = to_hund(v).unwrap();
+            assert_eq!(pt(k).0.to_string(), s);
+        }
+        assert_eq!(to_hund(f32::NAN), None);
+        // Flip in integers: 841.89 − 100.07 = 741.82 exactly.
+        assert_eq!(pt(84189 - 10007).0.to_string(), "741.82");
+    }
+
+    #[test]
+    fn colour_components_are_short_and_distinct() {
+        assert_eq!(component(0), 0.0);
+        assert_eq!(component(255), 1.0);
+        assert_eq!(component(26).to_string(), "0.102");
+        let all: std::collections::BTreeSet<u32> =
+            (0..=255u8).map(|v| component(v).to_bits()).collect();
+        assert_eq!(all.len(), 256);
+    }
+}

@@ -1,0 +1,269 @@
+//! Rendering: a verified invoice → layout → read-back check → PDF bytes.
+//!
+//! [`render`] resolves the template (option, else the brand's `[invoice]
+//! template`, else `classic`) and the locale (option, else the brand's
+//! `[invoice] locale`, else the invoice's default), lays the invoice out, and
+//! before a byte is written reads the drawn text back: the runs that carry a
+//! payment-critical [`TextRole`] must say exactly what the verified invoice
+//! says, formatted for the locale. A mismatch is a bug in the layout and stops
+//! the render with [`RenderError::ReadBack`].
+//!
+//! [`layout_document`] stops after the layout and returns the [`Document`], for
+//! the text dump (`--dump-layout`) and the snapshot tests.
+
+use crate::brand::Brand;
+use crate::layout::{self, Document, LayoutError, TextRole};
+use crate::locale::{Locale, UnknownLocale};
+use crate::money::Money;
+use crate::pdf::{PdfError, PdfOptions};
+use crate::template::{Template, TemplateError, TemplateSource};
+use crate::verify::invoice::VerifiedInvoice;
+
+/// What to render with; everything unset falls back to the brand, then to the
+/// defaults.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// The template (`--template`); else the brand's, else `classic`.
+    pub template: Option<TemplateSource>,
+    /// The locale (`--locale`); else the brand's, else the invoice's default.
+    pub locale: Option<Locale>,
+    /// PDF output switches.
+    pub pdf: PdfOptions,
+}
+
+/// Why an invoice could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// The template could not be found, read or parsed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The brand's `[invoice] locale` is not nb, sv, fi or en.
+    #[error("brand file: [invoice] locale: {0}")]
+    Locale(#[from] UnknownLocale),
+    /// The layout failed (a character without a glyph, an unusable logo, …).
+    #[error("layout: {0}")]
+    Layout(#[from] LayoutError),
+    /// The drawn text does not say what the verified invoice says: a bug in the
+    /// layout. Nothing was written.
+    #[error(
+        "read-back check: the drawn {field} is {found:?}, expected {expected:?} (a layout bug; nothing was written)"
+    )]
+    ReadBack {
+        /// Which value: `invoice number`, `reference`, `account`, `IBAN`,
+        /// `due date`, `VAT per rate`, `total`, `amount to pay`, `virtual barcode`.
+        field: &'static str,
+        /// What the invoice says, formatted for the locale.
+        expected: String,
+        /// What was drawn (empty when nothing was).
+        found: String,
+    },
+    /// The PDF backend failed.
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+}
+
+/// The template to use: `options`, else the brand's `[invoice] template`, else `classic`.
+///
+/// # Errors
+///
+/// An unknown built-in name, an unreadable file or an invalid template.
+pub fn resolve_template(brand: &Brand, options: &RenderOptions) -> Result<Template, TemplateError> {
+    match (&options.template, brand.invoice.template.as_deref()) {
+        (Some(source), _) => source.load(),
+        (None, Some(name)) if !name.trim().is_empty() => TemplateSource::from_arg(name).load(),
+        _ => Template::builtin("classic"),
+    }
+}
+
+/// The locale to use: `options`, else the brand's `[invoice] locale`, else the
+/// invoice's default.
+///
+/// # Errors
+///
+/// The brand's locale is not one of nb, sv, fi, en.
+pub fn resolve_locale(
+    invoice: &VerifiedInvoice,
+    brand: &Brand,
+    options: &RenderOptions,
+) -> Result<Locale, UnknownLocale> {
+    if let Some(l) = options.locale {
+        return Ok(l);
+    }
+    match brand.invoice.locale.as_deref() {
+        Some(s) if !s.trim().is_empty() => s.parse(),
+        _ => Ok(invoice.locale),
+    }
+}
+
+/// Lays the invoice out with the resolved template and locale, without the
+/// read-back check or the PDF.
+///
+/// # Errors
+///
+/// Template, locale and layout errors.
+pub fn layout_document(
+    invoice: &VerifiedInvoice,
+    brand: &Brand,
+    options: &RenderOptions,
+) -> Result<Document, RenderError> {
+    let template = resolve_template(brand, options)?;
+    let locale = resolve_locale(invoice, brand, options)?;
+    Ok(layout::layout(invoice, brand, &template, locale)?)
+}
+
+/// Renders the invoice as PDF bytes: layout, read-back check, PDF.
+///
+/// # Errors
+///
+/// Template, locale and layout errors; [`RenderError::ReadBack`] when the drawn
+/// text disagrees with the invoice; PDF errors.
+pub fn render(
+    invoice: &VerifiedInvoice,
+    brand: &Brand,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    let template = resolve_template(brand, options)?;
+    let locale = resolve_locale(invoice, brand, options)?;
+    let doc = layout::layout(invoice, brand, &template, locale)?;
+    read_back(&doc, invoice, locale)?;
+    Ok(crate::pdf::write(&doc, &options.pdf)?)
+}
+
+/// Compares the document's role-tagged runs with the invoice.
+///
+/// Each of invoice number, reference, due date, total and amount to pay must
+/// be drawn at least once, and every run with that role must read exactly as
+/// formatted from the invoice; the account and the IBAN likewise when the
+/// invoice has them (and must not be drawn when it has not); the VAT amounts
+/// must be exactly one per rate; a drawn virtual barcode must be the one
+/// computed from the invoice.
+///
+/// # Errors
+///
+/// [`RenderError::ReadBack`] naming the first value that disagrees.
+pub fn read_back(
+    doc: &Document,
+    invoice: &VerifiedInvoice,
+    locale: Locale,
+) -> Result<(), RenderError> {
+    let mut drawn: Vec<(TextRole, &str)> = Vec::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let layout::Item::Text(t) = item
+                && t.role != TextRole::Plain
+            {
+                drawn.push((t.role, t.text.as_str()));
+            }
+        }
+    }
+    let runs = |role: TextRole| {
+        drawn
+            .iter()
+            .filter(move |(r, _)| *r == role)
+            .map(|(_, t)| *t)
+    };
+    let one = |field: &'static str,
+               role: TextRole,
+               expected: Option<String>|
+     -> Result<(), RenderError> {
+        let mut found = runs(role).peekable();
+        match expected {
+            Some(exp) => {
+                if found.peek().is_none() {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: exp,
+                        found: String::new(),
+                    });
+                }
+                if let Some(bad) = found.find(|t| *t != exp) {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: exp,
+                        found: bad.to_string(),
+                    });
+                }
+            }
+            None => {
+                if let Some(bad) = found.next() {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: String::new(),
+                        found: bad.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    };
+    let cur = invoice.currency;
+    let p = &invoice.payment;
+    let t = &invoice.totals;
+    one(
+        "invoice number",
+        TextRole::InvoiceNumber,
+        Some(invoice.invoice_number.clone()),
+    )?;
+    one(
+        "reference",
+        TextRole::Reference,
+        Some(p.reference.to_string()),
+    )?;
+    one(
+        "account",
+        TextRole::Account,
+        p.account.as_ref().map(ToString::to_string),
+    )?;
+    one(
+        "IBAN",
+        TextRole::Iban,
+        p.iban.as_ref().map(ToString::to_string),
+    )?;
+    one(
+        "due date",
+        TextRole::DueDate,
+        Some(locale.format_date(invoice.due_date)),
+    )?;
+    one(
+        "total",
+        TextRole::Total,
+        Some(locale.format_money(t.gross, cur)),
+    )?;
+    one(
+        "amount to pay",
+        TextRole::AmountToPay,
+        Some(locale.format_money(t.to_pay, cur)),
+    )?;
+
+    let mut expected: Vec<String> = invoice
+        .vat
+        .iter()
+        .map(|v| locale.format_amount(v.vat))
+        .collect();
+    let mut found: Vec<String> = runs(TextRole::VatAmount).map(str::to_string).collect();
+    expected.sort();
+    found.sort();
+    if expected != found {
+        return Err(RenderError::ReadBack {
+            field: "VAT per rate",
+            expected: expected.join(" | "),
+            found: found.join(" | "),
+        });
+    }
+
+    if runs(TextRole::VirtualBarcode).next().is_some() {
+        let exp = match (&p.iban, t.to_pay > Money::ZERO) {
+            (Some(iban), true) => crate::payment::virtual_barcode(
+                iban,
+                t.to_pay,
+                &p.reference,
+                Some(invoice.due_date),
+            )
+            .unwrap_or_default(),
+            _ => String::new(),
+        };
+        one("virtual barcode", TextRole::VirtualBarcode, Some(exp))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! The transaction's own copies of the order: its `items` (the session's items
+//! plus the shipping option, matched by `line_id`) and its `billing_address`.
+
+use crate::dintero::Item;
+
+use super::status::shown;
+use super::{Code, Findings, Input};
+
+/// One expected line: from the session's items or its shipping option.
+struct Expected<'a> {
+    path: String,
+    line_id: Option<&'a str>,
+    amount: Option<i64>,
+    quantity: Option<rust_decimal::Decimal>,
+    vat: Option<rust_decimal::Decimal>,
+    vat_amount: Option<i64>,
+}
+
+/// The session's lines as the transaction should carry them.
+fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
+    let mut out: Vec<Expected<'a>> = input
+        .order
+        .items
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, it)| Expected {
+            path: input.order_path(&format!("items[{i}]")),
+            line_id: it.line_id.as_deref(),
+            amount: it.amount,
+            quantity: it.quantity,
+            vat: it.vat,
+            vat_amount: it.vat_amount,
+        })
+        .collect();
+    if let Some(s) = &input.order.shipping_option {
+        out.push(Expected {
+            path: input.order_path("shipping_option"),
+            line_id: s.line_id.as_deref(),
+            amount: s.amount,
+            quantity: Some(rust_decimal::Decimal::ONE),
+            vat: s.vat,
+            vat_amount: s.vat_amount,
+        });
+    }
+    out
+}
+
+/// The transaction's `items` are the session's items plus shipping, line by line.
+pub(super) fn transaction_lines(input: &Input<'_>, f: &mut Findings) {
+    let Some(items) = &input.tx.items else {
+        return;
+    };
+    compare_lines(
+        input,
+        items,
+        "transaction.items",
+        Code::SessionMismatch,
+        true,
+        f,
+    );
+}
+
+/// Compares `items` (at `path`) with the session's lines by `line_id`: missing
+/// and extra lines, and different amounts or quantities (and, when `full`, VAT
+/// rates and amounts), each reported under `code`.
+pub(super) fn compare_lines(
+    input: &Input<'_>,
+    items: &[Item],
+    path: &str,
+    code: Code,
+    full: bool,
+    f: &mut Findings,
+) {
+    let expected = expected(input);
+    for (k, item) in items.iter().enumerate() {
+        let here = format!("{path}[{k}]");
+        let Some(id) = item.line_id.as_deref() else {
+            f.error(code, format!("{here}.line_id"), "the line has no line_id");
+            continue;
+        };
+        let Some(exp) = expected.iter().find(|e| e.line_id == Some(id)) else {
+            f.error(
+                code,
+                here,
+                format!("line_id {id:?} is not in the session's order"),
+            );
+            continue;
+        };
+        let mut diff = |field: &str, found: String, want: String| {
+            f.error(
+                code,
+                format!("{here}.{field}"),
+                format!("{found} here, {want} in {}.{field}", exp.path),
+            );
+        };
+        if item.amount != exp.amount {
+            diff("amount", opt(item.amount), opt(exp.amount));
+        }
+        let one = rust_decimal::Decimal::ONE;
+        if item.quantity.unwrap_or(one).normalize() != exp.quantity.unwrap_or(one).normalize() {
+            diff("quantity", optd(item.quantity), optd(exp.quantity));
+        }
+        if full {
+            let norm = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize());
+            if norm(item.vat) != norm(exp.vat) {
+                diff("vat", optd(item.vat), optd(exp.vat));
+            }
+            if item.vat_amount != exp.vat_amount {
+                diff("vat_amount", opt(item.vat_amount), opt(exp.vat_amount));
+            }
+        }
+    }
+    for exp in &expected {
+        let Some(id) = exp.line_id else { continue };
+        if !items.iter().any(|i| i.line_id.as_deref() == Some(id)) {
+            f.error(
+                code,
+                path.to_string(),
+                format!("line_id {id:?} ({}) is missing", exp.path),
+            );
+        }
+    }
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map(super::grouped).unwrap_or_else(|| "nothing".into())
+}
+
+fn optd(v: Option<rust_decimal::Decimal>) -> String {
+    v.map(|d| d.normalize().to_string())
+        .unwrap_or_else(|| "nothing".into())
+}
+
+/// The transaction's billing address, when it has one, equals the session's.
+pub(super) fn billing_address(input: &Input<'_>, f: &mut Findings) {
+    let Some(tx) = &input.tx.billing_address else {
+        return;
+    };
+    let empty = crate::dintero::Address::default();
+    let session = input.order.billing_address.as_ref().unwrap_or(&empty);
+    fn norm(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|s| !s.is_empty())
+    }
+    for ((name, a), (_, b)) in tx.fields().into_iter().zip(session.fields()) {
+        if norm(a) != norm(b) {
+            f.error(
+                Code::SessionMismatch,
+                format!("transaction.billing_address.{name}"),
+                format!(
+                    "{} here, {} in {}",
+                    shown(a),
+                    shown(b),
+                    input.order_path(&format!("billing_address.{name}"))
+                ),
+            );
+        }
+    }
+}

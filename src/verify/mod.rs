@@ -1,0 +1,224 @@
+//! Verification: every cross-check between the transaction, the session and the
+//! brand, and the only way to obtain a [`VerifiedInvoice`].
+//!
+//! Each file checks one group of fields and pushes [`Finding`]s into one list, so a
+//! [`Report`] names every problem at once, each with a contract [`Code`], the path
+//! of the offending field as written in the input, and the expected and found
+//! values. Nothing is drawn until all checks pass.
+//!
+//! ```
+//! use kravia_invoice::dintero::{Session, Transaction};
+//! use kravia_invoice::verify::{verify, Code};
+//! let tx = Transaction::from_json(r#"{"id": "T1", "payment_product_type": "card"}"#).unwrap();
+//! let session = Session::from_json(r#"{"id": "S1"}"#).unwrap();
+//! let report = verify(&tx, Some(&session), None).unwrap_err();
+//! assert!(report.codes().contains(&Code::UnsupportedPaymentProduct));
+//! ```
+
+mod amounts;
+mod billing;
+mod capture;
+pub mod code;
+mod dates;
+mod identifiers;
+pub mod invoice;
+mod lines;
+pub mod report;
+mod seller;
+mod status;
+mod vat;
+
+pub use code::Code;
+pub use invoice::{
+    Account, Buyer, CustomerKind, Discount, Line, LineKind, PaymentDetails, Seller, Totals,
+    VatSummary, VerifiedInvoice,
+};
+pub use report::{Finding, Report};
+
+use crate::brand::Brand;
+use crate::dintero::{Order, Session, Transaction};
+use crate::locale::Locale;
+use crate::money::Money;
+
+/// The findings collected so far.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    errors: Vec<Finding>,
+    warnings: Vec<Finding>,
+}
+
+impl Findings {
+    fn error(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(Finding::new(code, path, message));
+    }
+
+    fn warn(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Finding::new(code, path, message));
+    }
+}
+
+/// What the checks read: the transaction, the session and where it sits in the
+/// input (`session` or `transaction.session`), and the brand.
+pub(crate) struct Input<'a> {
+    tx: &'a Transaction,
+    session: &'a Session,
+    order: &'a Order,
+    /// `"session"` or `"transaction.session"`.
+    sp: &'static str,
+    brand: Option<&'a Brand>,
+}
+
+impl Input<'_> {
+    /// The path of a field of the order: `session.order.items[1].vat_amount`.
+    fn order_path(&self, rest: &str) -> String {
+        if rest.is_empty() {
+            format!("{}.order", self.sp)
+        } else {
+            format!("{}.order.{rest}", self.sp)
+        }
+    }
+}
+
+/// Checks that `transaction` and `session` agree and that every payment detail is
+/// valid; returns the normalised invoice, or a report listing every failure.
+///
+/// `session` is the session document when given separately; it wins over a
+/// session embedded in the transaction (`?includes=session`), which is used
+/// otherwise. Without a brand the seller checks are skipped and the invoice has
+/// no seller (enough for `check`, not for rendering).
+///
+/// # Errors
+///
+/// A [`Report`] with at least one error when any check fails.
+pub fn verify(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+) -> Result<VerifiedInvoice, Report> {
+    let (session, sp) = match (session, transaction.session.as_deref()) {
+        (Some(s), _) => (s, "session"),
+        (None, Some(s)) => (s, "transaction.session"),
+        (None, None) => {
+            return Err(Report {
+                invoice_number: None,
+                errors: vec![Finding::new(
+                    Code::SessionMismatch,
+                    "transaction.session",
+                    "no session: give the session document, or fetch the transaction with ?includes=session",
+                )],
+                warnings: Vec::new(),
+            });
+        }
+    };
+    let empty = Order::default();
+    let input = Input {
+        tx: transaction,
+        session,
+        order: session.order.as_ref().unwrap_or(&empty),
+        sp,
+        brand,
+    };
+    let mut f = Findings::default();
+
+    let kind = status::product(&input, &mut f);
+    status::status(&input, &mut f);
+    let collection = capture::collection_event(transaction);
+    status::collection_started(&input, collection, &mut f);
+    amounts::identity(&input, &mut f);
+    let currency = amounts::currency(&input, &mut f);
+    amounts::totals(&input, &mut f);
+    let lines = vat::lines(&input, &mut f);
+    let vat = vat::order_vat(&input, &lines, &mut f);
+    lines::transaction_lines(&input, &mut f);
+    lines::billing_address(&input, &mut f);
+    let paid = capture::check(&input, collection, &mut f);
+    let invoice_number = identifiers::invoice_number(&input, &mut f);
+    let seller = seller::seller(&input, &mut f);
+    let seller_country = seller::country(&input);
+    let payment = identifiers::payment_details(&input, currency, &mut f);
+    let dates = dates::dates(&input, collection, kind, seller_country, &mut f);
+    let buyer = billing::buyer(&input, kind, &mut f);
+
+    let totals = amounts::summary(&input, &lines, paid);
+    match (
+        f.errors.is_empty(),
+        kind,
+        currency,
+        invoice_number.clone(),
+        payment,
+        dates,
+        totals,
+    ) {
+        (
+            true,
+            Some(kind),
+            Some(currency),
+            Some(number),
+            Some(payment),
+            Some(dates),
+            Some(totals),
+        ) => {
+            let brand_locale = brand
+                .and_then(|b| b.invoice.locale.as_deref())
+                .and_then(|l| l.parse::<Locale>().ok());
+            Ok(VerifiedInvoice {
+                invoice_number: number,
+                kind,
+                currency,
+                issue_date: dates.issue,
+                due_date: dates.due,
+                dates_derived: dates.derived,
+                merchant_reference: input.order.merchant_reference.clone(),
+                case_number: dates.case_number,
+                seller,
+                locale: brand_locale.unwrap_or_else(|| Locale::for_country(buyer.country)),
+                buyer,
+                order_discounts: vat::order_discounts(input.order),
+                lines,
+                vat,
+                totals,
+                payment,
+                prices_incl_vat: kind == CustomerKind::Consumer,
+                warnings: f.warnings,
+                _sealed: (),
+            })
+        }
+        _ => {
+            if f.errors.is_empty() {
+                // Every path that leaves a piece missing records an error; this
+                // guards the invariant rather than trusting it.
+                f.error(
+                    Code::SessionMismatch,
+                    "transaction",
+                    "the documents are incomplete",
+                );
+            }
+            Err(Report {
+                invoice_number,
+                errors: f.errors,
+                warnings: f.warnings,
+            })
+        }
+    }
+}
+
+/// Minor units grouped in threes for messages: `640720` → `640 720`.
+pub(crate) fn grouped(minor: i64) -> String {
+    let digits = minor.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if minor < 0 { format!("-{out}") } else { out }
+}
+
+/// [`grouped`] for a [`Money`].
+pub(crate) fn m(money: Money) -> String {
+    grouped(money.minor())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,103 @@
+//! The seller, from the brand file: name and organisation number by the seller
+//! country's rule, and the legal wording that follows from them.
+
+use crate::country::Country;
+use crate::payment::OrgNumber;
+
+use super::{Code, Findings, Input, Seller};
+
+fn clean(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The seller's country: the brand's, else the session's merchant country, else NO.
+pub(super) fn country(input: &Input<'_>) -> Country {
+    input
+        .brand
+        .and_then(|b| b.seller.country.as_deref())
+        .and_then(Country::parse)
+        .or_else(|| {
+            input
+                .session
+                .configuration
+                .as_ref()
+                .and_then(|c| c.merchant.as_ref())
+                .and_then(|m| m.country.as_deref())
+                .and_then(Country::parse)
+        })
+        .unwrap_or(Country::No)
+}
+
+/// The checked seller; `None` without a brand (checks skipped) or when invalid.
+pub(super) fn seller(input: &Input<'_>, f: &mut Findings) -> Option<Seller> {
+    let brand = input.brand?;
+    let s = &brand.seller;
+    let mut ok = true;
+    if let Some(c) = s.country.as_deref()
+        && Country::parse(c).is_none()
+    {
+        f.error(
+            Code::InvalidSeller,
+            "brand.seller.country",
+            format!("{c:?} is not a two-letter country code"),
+        );
+        ok = false;
+    }
+    let country = country(input);
+    let name = clean(s.name.as_deref());
+    if name.is_none() {
+        f.error(
+            Code::InvalidSeller,
+            "brand.seller.name",
+            "the brand file's [seller] has no name",
+        );
+        ok = false;
+    }
+    let org = match clean(s.organization_number.as_deref()) {
+        None => {
+            f.error(
+                Code::InvalidSeller,
+                "brand.seller.organization_number",
+                "the brand file's [seller] has no organization_number",
+            );
+            None
+        }
+        Some(text) => match OrgNumber::parse(country, &text) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                f.error(
+                    Code::InvalidSeller,
+                    "brand.seller.organization_number",
+                    format!("{e} (checked as a {country} number)"),
+                );
+                None
+            }
+        },
+    };
+    let (Some(name), Some(org_number), true) = (name, org, ok) else {
+        return None;
+    };
+    let vat_number = match country {
+        Country::Se | Country::Fi => {
+            clean(s.vat_number.as_deref()).or_else(|| org_number.vat_number())
+        }
+        _ => clean(s.vat_number.as_deref()),
+    };
+    Some(Seller {
+        name,
+        org_number,
+        country,
+        vat_registered: s.vat_registered,
+        register: clean(s.register.as_deref()),
+        vat_number,
+        f_skatt: s.f_skatt,
+        address_line: clean(s.address_line.as_deref()),
+        postal_code: clean(s.postal_code.as_deref()),
+        postal_place: clean(s.postal_place.as_deref()),
+        email: clean(s.email.as_deref()),
+        phone: clean(s.phone.as_deref()),
+        website: clean(s.website.as_deref()),
+    })
+}

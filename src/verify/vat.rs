@@ -1,0 +1,269 @@
+//! The invoice lines and their VAT: per line within one minor unit of
+//! `amount × vat / (100 + vat)`, and Σ line VAT = the order's `vat_amount`.
+
+use rust_decimal::Decimal;
+
+use crate::dintero::{DiscountLine, Item, Order, ShippingOption};
+use crate::money::{Money, Quantity, VatRate};
+
+use super::{Code, Discount, Findings, Input, Line, LineKind, VatSummary, grouped, m};
+
+/// What a line and a shipping option have in common, for the checks.
+struct Raw<'a> {
+    path: String,
+    kind: LineKind,
+    line_id: Option<&'a str>,
+    item_id: Option<&'a str>,
+    description: Option<String>,
+    quantity: Option<Decimal>,
+    amount: Option<i64>,
+    vat_amount: Option<i64>,
+    vat: Option<Decimal>,
+    gross_amount: Option<i64>,
+    discounts: &'a [DiscountLine],
+}
+
+fn raw_item<'a>(input: &Input<'_>, i: usize, item: &'a Item) -> Raw<'a> {
+    Raw {
+        path: input.order_path(&format!("items[{i}]")),
+        kind: LineKind::Item,
+        line_id: item.line_id.as_deref(),
+        item_id: item.id.as_deref(),
+        description: item.description.clone(),
+        quantity: item.quantity,
+        amount: item.amount,
+        vat_amount: item.vat_amount,
+        vat: item.vat,
+        gross_amount: item.gross_amount,
+        discounts: item.discount_lines.as_deref().unwrap_or(&[]),
+    }
+}
+
+fn raw_shipping<'a>(input: &Input<'_>, s: &'a ShippingOption) -> Raw<'a> {
+    let description = match (s.title.as_deref(), s.description.as_deref()) {
+        (Some(t), _) => Some(t.to_string()),
+        (None, Some(d)) => Some(d.to_string()),
+        (None, None) => s.operator.clone(),
+    };
+    Raw {
+        path: input.order_path("shipping_option"),
+        kind: LineKind::Shipping,
+        line_id: s.line_id.as_deref(),
+        item_id: s.id.as_deref(),
+        description,
+        quantity: Some(Decimal::ONE),
+        amount: s.amount,
+        vat_amount: s.vat_amount,
+        vat: s.vat,
+        gross_amount: None,
+        discounts: &[],
+    }
+}
+
+/// The order's lines (items, then the shipping option), each checked.
+pub(super) fn lines(input: &Input<'_>, f: &mut Findings) -> Vec<Line> {
+    let mut raws: Vec<Raw<'_>> = input
+        .order
+        .items
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, item)| raw_item(input, i, item))
+        .collect();
+    if let Some(s) = &input.order.shipping_option {
+        raws.push(raw_shipping(input, s));
+    }
+    if raws.is_empty() {
+        f.error(
+            Code::OrderTotalMismatch,
+            input.order_path("items"),
+            "the order has no lines",
+        );
+    }
+    raws.iter().filter_map(|r| line(r, f)).collect()
+}
+
+fn line(r: &Raw<'_>, f: &mut Findings) -> Option<Line> {
+    let Some(amount) = r.amount.map(Money::from_minor) else {
+        f.error(
+            Code::OrderTotalMismatch,
+            format!("{}.amount", r.path),
+            "the line has no amount",
+        );
+        return None;
+    };
+    let (rate, vat_amount) = match (r.vat, r.vat_amount) {
+        (None, None) => (VatRate::ZERO, Money::ZERO),
+        (Some(_), None) => {
+            f.error(
+                Code::VatMismatch,
+                format!("{}.vat_amount", r.path),
+                "the line has a VAT rate but no vat_amount",
+            );
+            return None;
+        }
+        (None, Some(v)) => {
+            f.error(
+                Code::VatMismatch,
+                format!("{}.vat", r.path),
+                format!("the line has vat_amount {} but no VAT rate", grouped(v)),
+            );
+            return None;
+        }
+        (Some(rate), Some(v)) => {
+            let Some(rate) = VatRate::new(rate) else {
+                f.error(
+                    Code::VatMismatch,
+                    format!("{}.vat", r.path),
+                    format!("VAT rate {rate} is not between 0 and 100"),
+                );
+                return None;
+            };
+            let vat = Money::from_minor(v);
+            if !rate.vat_matches(amount, vat, 1) {
+                let expected = rate
+                    .vat_of_gross(amount)
+                    .map(m)
+                    .unwrap_or_else(|| "(overflow)".into());
+                f.error(
+                    Code::VatMismatch,
+                    format!("{}.vat_amount", r.path),
+                    format!(
+                        "{} × {rate} / (100 + {rate}) = {expected}, vat_amount = {}",
+                        m(amount),
+                        m(vat)
+                    ),
+                );
+                return None;
+            }
+            (rate, vat)
+        }
+    };
+    let quantity = match r.quantity {
+        None => Quantity::ONE,
+        Some(q) => match Quantity::new(q) {
+            Some(q) => q,
+            None => {
+                f.error(
+                    Code::SessionMismatch,
+                    format!("{}.quantity", r.path),
+                    format!("quantity {q} is not greater than zero"),
+                );
+                return None;
+            }
+        },
+    };
+    let net = amount.checked_sub(vat_amount)?;
+    let Some(line_id) = r.line_id.filter(|s| !s.trim().is_empty()) else {
+        f.error(
+            Code::SessionMismatch,
+            format!("{}.line_id", r.path),
+            "the line has no line_id, so capture lines cannot be matched to it",
+        );
+        return None;
+    };
+    let (Some(unit_price_net), Some(unit_price_gross)) =
+        (quantity.unit_price(net), quantity.unit_price(amount))
+    else {
+        f.error(
+            Code::OrderTotalMismatch,
+            format!("{}.amount", r.path),
+            "the unit price overflows",
+        );
+        return None;
+    };
+    let description = r
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or(r.item_id)
+        .unwrap_or(line_id)
+        .to_string();
+    Some(Line {
+        line_id: line_id.to_string(),
+        kind: r.kind,
+        item_id: r.item_id.map(str::to_string),
+        description,
+        quantity,
+        vat_rate: rate,
+        amount,
+        vat_amount,
+        net,
+        unit_price_net,
+        unit_price_gross,
+        gross_before_discount: r.gross_amount.map(Money::from_minor),
+        discounts: r.discounts.iter().map(discount).collect(),
+    })
+}
+
+fn discount(d: &DiscountLine) -> Discount {
+    Discount {
+        description: d.description.clone(),
+        amount: Money::from_minor(d.amount.unwrap_or(0)),
+        percentage: d.percentage,
+    }
+}
+
+/// Order-level discount lines, for information.
+pub(super) fn order_discounts(order: &Order) -> Vec<Discount> {
+    order
+        .discount_lines
+        .iter()
+        .flatten()
+        .map(discount)
+        .collect()
+}
+
+/// Σ line VAT = `order.vat_amount`; returns VAT per rate, highest rate first.
+pub(super) fn order_vat(input: &Input<'_>, lines: &[Line], f: &mut Findings) -> Vec<VatSummary> {
+    let mut per_rate: Vec<VatSummary> = Vec::new();
+    for l in lines {
+        match per_rate.iter_mut().find(|s| s.rate == l.vat_rate) {
+            Some(s) => {
+                s.net += l.net;
+                s.vat += l.vat_amount;
+                s.gross += l.amount;
+            }
+            None => per_rate.push(VatSummary {
+                rate: l.vat_rate,
+                net: l.net,
+                vat: l.vat_amount,
+                gross: l.amount,
+            }),
+        }
+    }
+    per_rate.sort_by(|a, b| b.rate.cmp(&a.rate));
+    // Σ over the order's own vat_amount fields, not only the lines that passed, so
+    // one bad line is not reported twice under different numbers.
+    let sum: Money = input
+        .order
+        .items
+        .iter()
+        .flatten()
+        .map(|i| i.vat_amount)
+        .chain(input.order.shipping_option.iter().map(|s| s.vat_amount))
+        .map(|v| Money::from_minor(v.unwrap_or(0)))
+        .sum();
+    match input.order.vat_amount {
+        Some(v) if v == sum.minor() => {}
+        Some(v) => f.error(
+            Code::VatMismatch,
+            input.order_path("vat_amount"),
+            format!(
+                "the lines' VAT adds up to {}, order.vat_amount = {}",
+                m(sum),
+                grouped(v)
+            ),
+        ),
+        None => f.error(
+            Code::VatMismatch,
+            input.order_path("vat_amount"),
+            format!(
+                "the order has no vat_amount (the lines' VAT adds up to {})",
+                m(sum)
+            ),
+        ),
+    }
+    per_rate
+}

@@ -1,0 +1,100 @@
+//! Command-line behaviour: exit codes for usage errors and unreadable input.
+
+use crate::util::{fixtures_dir, json, run};
+
+#[test]
+fn usage_error_exits_1_and_json_says_fatal() {
+    let out = run(&["check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["ok"], false);
+    assert!(
+        doc["fatal"].as_str().unwrap().contains("--transaction"),
+        "{doc}"
+    );
+    assert_eq!(doc["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn unknown_subcommand_exits_1() {
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn missing_file_exits_1_naming_the_file() {
+    let out = run(&[
+        "check",
+        "--transaction",
+        "/nonexistent/t.json",
+        "--session",
+        "x",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert!(
+        doc["fatal"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/t.json"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn malformed_json_exits_1_with_line_and_field() {
+    let dir = tempdir();
+    let t = dir.join("t.json");
+    std::fs::write(&t, "{\"id\": \"T\",\n \"amount\": \"lots\"}").unwrap();
+    let out = run(&[
+        "check",
+        "--transaction",
+        t.to_str().unwrap(),
+        "--session",
+        fixtures_dir()
+            .join("pub_ok_no_b2b_three_rates/session.json")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let msg = doc["fatal"].as_str().unwrap();
+    assert!(
+        msg.contains("transaction.amount") && msg.contains("line 2"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn human_check_output_lists_codes_and_paths() {
+    let case = fixtures_dir().join("pub_err_vat_mismatch");
+    let out = run(&[
+        "check",
+        "--transaction",
+        case.join("transaction.json").to_str().unwrap(),
+        "--session",
+        case.join("session.json").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("vat_mismatch") && text.contains("session.order."),
+        "{text}"
+    );
+}
+
+/// A fresh temporary directory under target/.
+pub fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "it-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
