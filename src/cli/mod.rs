@@ -37,14 +37,19 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
                 };
             }
             if wants_json {
-                let msg = e.kind().to_string();
-                let detail = e.to_string();
-                let first = detail
+                // clap's message up to the usage block, on one line.
+                let text = e.render().to_string();
+                let message: Vec<&str> = text
                     .lines()
-                    .next()
-                    .unwrap_or(&msg)
-                    .trim_start_matches("error: ");
-                return out.fatal(true, &format!("usage: {first}"));
+                    .take_while(|l| !l.trim_start().starts_with("Usage:"))
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let message = message.join(" ");
+                return out.fatal(
+                    true,
+                    &format!("usage: {}", message.trim_start_matches("error: ")),
+                );
             }
             let _ = e.print();
             return Outcome::Failed;

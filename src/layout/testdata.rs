@@ -202,8 +202,8 @@ pub fn fi_b2c() -> VerifiedInvoice {
     inv.currency = Currency::Eur;
     inv.issue_date = date("2026-06-12");
     inv.due_date = date("2026-06-26");
-    inv.case_number = None;
-    inv.merchant_reference = Some("PP-88121".into());
+    inv.case_number = Some("2026-055568".into());
+    inv.merchant_reference = Some("ORD-2026-60429".into());
     inv.seller = Some(Seller {
         name: "Pohjolan Puutarha Oy".into(),
         org_number: OrgNumber::parse(Country::Fi, "2392340-6").unwrap(),

@@ -253,7 +253,7 @@ mod tests {
         let e = validate(0, &r).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "image 0: 2×2 pixels of RGB need 12 bytes, found 11"
+            "pdf: image 0: 2×2 pixels of RGB need 12 bytes, found 11"
         );
     }
 }

@@ -35,6 +35,8 @@ mod identity;
 mod image;
 mod page;
 mod stream;
+#[cfg(test)]
+mod tests;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};

@@ -2,5 +2,6 @@
 
 mod cli;
 mod fixtures;
+mod properties;
 mod robustness;
 mod util;

@@ -1,0 +1,567 @@
+//! End-to-end tests of the PDF backend on synthetic documents.
+//!
+//! External checks (`pdftotext`, `pdffonts`, `qpdf --check`, `pdfimages`)
+//! run when the tool is installed and are skipped with a printed note
+//! otherwise. With `KRAVIA_STORE=1` every PDF written here is kept in
+//! `target/store/` for manual inspection.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::*;
+use crate::layout::document::{
+    Image, Item, Line, Metadata, Page, Path, Pt, Raster, Rect, Rgb, TextRole, TextRun,
+};
+
+const A4: (f32, f32) = (595.28, 841.89);
+const BLUE: Rgb = Rgb(26, 61, 115);
+const GREY: Rgb = Rgb(235, 238, 242);
+
+fn text(x: f32, y: f32, face: FontFace, size: f32, s: &str) -> Item {
+    Item::Text(TextRun {
+        x: Pt(x),
+        y: Pt(y),
+        face,
+        size: Pt(size),
+        color: Rgb::BLACK,
+        text: s.to_owned(),
+        role: TextRole::Plain,
+    })
+}
+
+fn right(x: f32, y: f32, face: FontFace, size: f32, s: &str) -> Item {
+    let w = crate::font::fonts().face(face).text_width(s, size);
+    text(((x - w) * 100.0).round() / 100.0, y, face, size, s)
+}
+
+fn fill(x: f32, y: f32, w: f32, h: f32, c: Rgb) -> Item {
+    Item::Rect(Rect {
+        x: Pt(x),
+        y: Pt(y),
+        width: Pt(w),
+        height: Pt(h),
+        fill: Some(c),
+        stroke: None,
+    })
+}
+
+fn hline(x1: f32, x2: f32, y: f32) -> Item {
+    Item::Line(Line {
+        x1: Pt(x1),
+        y1: Pt(y),
+        x2: Pt(x2),
+        y2: Pt(y),
+        color: Rgb(200, 200, 200),
+        width: Pt(0.5),
+    })
+}
+
+/// A pseudo-random 41×41 module pattern drawn as horizontal runs (≈ 400 rects).
+fn qr(items: &mut Vec<Item>, x0: f32, y0: f32) {
+    let mut state: u32 = 0x1234_5678;
+    let module = 2.0;
+    for row in 0..41 {
+        let mut col = 0;
+        while col < 41 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let dark = state % 2 == 0;
+            let mut len = 1;
+            if dark {
+                while col + len < 41 && state % (len as u32 + 2) == 0 {
+                    len += 1;
+                }
+                items.push(fill(
+                    x0 + col as f32 * module,
+                    y0 + row as f32 * module,
+                    len as f32 * module,
+                    module,
+                    Rgb::BLACK,
+                ));
+            }
+            col += len;
+        }
+    }
+}
+
+/// A Nordic invoice with `lines` order lines, 35 per page.
+pub(super) fn sample(lines: usize) -> Document {
+    let per_page = 35;
+    let pages = lines.div_ceil(per_page).max(1);
+    let mut out = Vec::new();
+    for p in 0..pages {
+        let mut items = vec![fill(0.0, 0.0, A4.0, 80.0, BLUE)];
+        if let Item::Text(mut t) = text(40.0, 50.0, FontFace::Bold, 22.0, "Nordlys AS – FAKTURA")
+        {
+            t.color = Rgb::WHITE;
+            items.push(Item::Text(t));
+        }
+        items.push(text(
+            40.0,
+            110.0,
+            FontFace::Regular,
+            10.0,
+            "Fakturanummer æøå ÆØÅ äö €: 2024-0042",
+        ));
+        items.push(text(
+            40.0,
+            124.0,
+            FontFace::Regular,
+            10.0,
+            "Kunde: Bjørn Ødegård, Åsveien 3, 0661 Oslo",
+        ));
+        items.push(text(
+            40.0,
+            138.0,
+            FontFace::Regular,
+            10.0,
+            "Org.nr. 923\u{00A0}609\u{00A0}016 MVA · Foretaksregisteret",
+        ));
+        items.push(text(
+            40.0,
+            152.0,
+            FontFace::Regular,
+            10.0,
+            "Köpare: Märta Öberg — “Snö & Is” ‘AB’ • Malmö…",
+        ));
+        items.push(text(
+            360.0,
+            110.0,
+            FontFace::Regular,
+            10.0,
+            "Fakturadato: 1. juni 2024",
+        ));
+        items.push(text(
+            360.0,
+            124.0,
+            FontFace::Regular,
+            10.0,
+            "Forfallsdato: 15. juni 2024",
+        ));
+        items.push(fill(40.0, 170.0, 515.28, 18.0, GREY));
+        for (x, h) in [
+            (44.0, "Beskrivelse"),
+            (300.0, "Antall"),
+            (360.0, "Pris"),
+            (430.0, "MVA"),
+        ] {
+            items.push(text(x, 183.0, FontFace::Bold, 9.0, h));
+        }
+        items.push(right(551.0, 183.0, FontFace::Bold, 9.0, "Beløp"));
+        let first = p * per_page;
+        let last = (first + per_page).min(lines);
+        let mut y = 202.0;
+        for n in first..last {
+            items.push(text(
+                44.0,
+                y,
+                FontFace::Regular,
+                9.0,
+                &format!("Vare {n}: Ullgenser «Fjellrev» str. M, blå/grå"),
+            ));
+            items.push(right(
+                330.0,
+                y,
+                FontFace::Regular,
+                9.0,
+                &format!("{}", n % 7 + 1),
+            ));
+            items.push(right(
+                420.0,
+                y,
+                FontFace::Regular,
+                9.0,
+                &format!("1\u{202F}{:03},50", n * 37 % 1000),
+            ));
+            items.push(right(460.0, y, FontFace::Regular, 9.0, "25\u{2009}%"));
+            items.push(right(
+                551.0,
+                y,
+                FontFace::Regular,
+                9.0,
+                &format!("{}\u{202F}{:03},00 kr", n % 9 + 1, n * 53 % 1000),
+            ));
+            if n % 4 == 3 {
+                items.push(hline(40.0, 555.28, y + 4.0));
+            }
+            y += 14.0;
+        }
+        if p + 1 == pages {
+            items.push(right(
+                551.0,
+                y + 16.0,
+                FontFace::Bold,
+                11.0,
+                "Å betale: 12\u{202F}345,67 kr",
+            ));
+            items.push(text(
+                40.0,
+                700.0,
+                FontFace::Mono,
+                10.0,
+                "KID: 0004 2024 0042 7",
+            ));
+            items.push(text(
+                40.0,
+                714.0,
+                FontFace::Mono,
+                10.0,
+                "IBAN: NO93 8601 1117 947",
+            ));
+            items.push(text(
+                40.0,
+                728.0,
+                FontFace::Regular,
+                9.0,
+                "Konto 8601.11.17947 · BIC DNBANOKKXXX",
+            ));
+            qr(&mut items, 470.0, 700.0);
+        }
+        items.push(right(
+            555.28,
+            820.0,
+            FontFace::Regular,
+            8.0,
+            &format!("Side {} av {}", p + 1, pages),
+        ));
+        out.push(Page {
+            width: Pt(A4.0),
+            height: Pt(A4.1),
+            items,
+        });
+    }
+    Document {
+        pages: out,
+        images: Vec::new(),
+        metadata: Metadata {
+            title: "Faktura 2024-0042".into(),
+            author: "Nordlys AS".into(),
+            subject: "Faktura til Bjørn Ødegård".into(),
+            created_unix: 1_717_200_000,
+            ident: "923609016:2024-0042".into(),
+        },
+    }
+}
+
+fn tool(name: &str) -> bool {
+    let found = Command::new(name).arg("-v").output().is_ok();
+    if !found {
+        println!("note: `{name}` is not installed; skipping its check");
+    }
+    found
+}
+
+fn temp_pdf(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("kravia-pdf-{}-{name}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    if std::env::var_os("KRAVIA_STORE").is_some() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/store");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("pdf-{name}.pdf")), bytes).unwrap();
+    }
+    path
+}
+
+fn run(cmd: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(cmd).args(args).output().unwrap();
+    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+    s.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), s)
+}
+
+#[test]
+fn same_document_same_bytes() {
+    let doc = sample(20);
+    let a = write(&doc, &PdfOptions::default()).unwrap();
+    let b = write(&doc, &PdfOptions::default()).unwrap();
+    assert_eq!(a, b);
+    clear_subset_cache();
+    let c = write(&doc, &PdfOptions::default()).unwrap();
+    assert_eq!(a, c, "a cold subset cache must not change bytes");
+    assert!(a.starts_with(b"%PDF-1.7"));
+    // No clock, no randomness: only what the document says.
+    let s = String::from_utf8_lossy(&a);
+    assert!(s.contains("/CreationDate(D:20240601000000Z)"), "dates");
+    assert!(!s.contains("GTS_PDFX"));
+
+    // Any change in content changes the second /ID, never the first.
+    let mut other = doc.clone();
+    other.pages[0]
+        .items
+        .push(text(40.0, 800.0, FontFace::Regular, 8.0, "x"));
+    let d = write(&other, &PdfOptions::default()).unwrap();
+    let ids = |b: &[u8]| {
+        let s = String::from_utf8_lossy(b).into_owned();
+        let i = s.rfind("/ID").unwrap();
+        s[i..i + 76].to_owned()
+    };
+    assert_ne!(ids(&a), ids(&d));
+    assert_eq!(ids(&a)[..40], ids(&d)[..40], "{} vs {}", ids(&a), ids(&d));
+}
+
+#[test]
+fn same_bytes_on_four_threads() {
+    let doc = sample(60);
+    let reference = write(&doc, &PdfOptions::default()).unwrap();
+    let results: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let doc = &doc;
+                s.spawn(move || {
+                    if i == 0 {
+                        clear_subset_cache();
+                    }
+                    (0..5)
+                        .map(|_| write(doc, &PdfOptions::default()).unwrap())
+                        .last()
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for r in results {
+        assert!(r == reference, "thread output differs");
+    }
+}
+
+#[test]
+fn fonts_are_subset_embedded_and_extractable() {
+    let doc = sample(20);
+    let bytes = write(&doc, &PdfOptions::default()).unwrap();
+    assert!(bytes.len() < 25_000, "one page is {} bytes", bytes.len());
+    let path = temp_pdf("nordic", &bytes);
+    let p = path.to_str().unwrap();
+
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", p]);
+        assert!(ok, "{out}");
+        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    }
+    if tool("pdffonts") {
+        let (ok, out) = run("pdffonts", &[p]);
+        assert!(ok, "{out}");
+        let fonts: Vec<&str> = out.lines().skip(2).collect();
+        assert_eq!(fonts.len(), 3, "{out}");
+        for (line, name) in
+            fonts
+                .iter()
+                .zip(["NotoSans-Regular", "NotoSans-Bold", "NotoSansMono-Regular"])
+        {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // name type(2 words) encoding emb sub uni object ID
+            assert!(
+                cols[0].len() == 7 + name.len() && cols[0].ends_with(name),
+                "{line}"
+            );
+            assert!(
+                cols[0].as_bytes()[..6].iter().all(u8::is_ascii_uppercase),
+                "{line}"
+            );
+            assert_eq!(
+                &cols[1..6],
+                &["CID", "TrueType", "Identity-H", "yes", "yes"],
+                "{line}"
+            );
+            assert_eq!(cols[6], "yes", "ToUnicode: {line}");
+        }
+    }
+    if tool("pdftotext") {
+        let (ok, out) = run("pdftotext", &["-enc", "UTF-8", p, "-"]);
+        assert!(ok, "{out}");
+        for needle in [
+            "Fakturanummer æøå ÆØÅ äö €",
+            "Kunde: Bjørn Ødegård, Åsveien 3",
+            "Köpare: Märta Öberg — “Snö & Is” ‘AB’ • Malmö…",
+            "Org.nr. 923\u{00A0}609\u{00A0}016 MVA",
+            "Å betale: 12\u{202F}345,67 kr",
+            "25\u{2009}%",
+            "KID: 0004 2024 0042 7",
+            "Nordlys AS – FAKTURA",
+            "Side 1 av 1",
+        ] {
+            assert!(out.contains(needle), "{needle:?} not in:\n{out}");
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn long_document_has_four_pages() {
+    let doc = sample(140);
+    assert_eq!(doc.pages.len(), 4);
+    let bytes = write(&doc, &PdfOptions::default()).unwrap();
+    let path = temp_pdf("long", &bytes);
+    let p = path.to_str().unwrap();
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", p]);
+        assert!(
+            ok && out.contains("No syntax or stream encoding errors"),
+            "{out}"
+        );
+        let (_, n) = run("qpdf", &["--show-npages", p]);
+        assert_eq!(n.trim(), "4");
+    }
+    if tool("pdftotext") {
+        let (_, out) = run(
+            "pdftotext",
+            &["-enc", "UTF-8", "-f", "4", "-l", "4", p, "-"],
+        );
+        assert!(out.contains("Vare 139:"), "{out}");
+        assert!(out.contains("Side 4 av 4"), "{out}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn uncompressed_output_is_readable_and_valid() {
+    let doc = sample(3);
+    let bytes = write(&doc, &PdfOptions { compress: false }).unwrap();
+    let s = String::from_utf8_lossy(&bytes);
+    // Short decimals, flipped y: the blue band (top 80 pt) starts at 761.89.
+    assert!(s.contains("0 761.89 595.28 80 re"), "band");
+    assert!(s.contains("0.102 0.239 0.451 rg"), "colour");
+    assert!(s.contains("/F2 22 Tf"), "font");
+    assert!(!s.contains("00001"), "float noise");
+    let path = temp_pdf("plain", &bytes);
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+        assert!(ok, "{out}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn png_logo_decodes_and_embeds_with_soft_mask() {
+    // A 60×20 RGBA logo: a blue bar fading out to the right.
+    let (w, h) = (60u32, 20u32);
+    let mut rgba = Vec::new();
+    for _y in 0..h {
+        for x in 0..w {
+            rgba.extend_from_slice(&[26, 61, 115, (255 - x * 4) as u8]);
+        }
+    }
+    let png = crate::raster::tests::encode_png(
+        w,
+        h,
+        png::ColorType::Rgba,
+        png::BitDepth::Eight,
+        &rgba,
+        None,
+    );
+    let raster = crate::raster::decode_png(&png).unwrap();
+    assert!(raster.has_alpha);
+    let mut doc = sample(5);
+    doc.images.push(raster);
+    doc.images.push(Raster {
+        width: 1,
+        height: 1,
+        pixels: vec![255, 0, 0],
+        has_alpha: false,
+    });
+    doc.pages[0].items.push(Item::Image(Image {
+        x: Pt(400.0),
+        y: Pt(20.0),
+        width: Pt(150.0),
+        height: Pt(50.0),
+        image: 0,
+    }));
+    doc.pages[0].items.push(Item::Path(Path {
+        polygons: vec![vec![
+            (Pt(300.0), Pt(20.0)),
+            (Pt(340.0), Pt(20.0)),
+            (Pt(320.0), Pt(60.0)),
+        ]],
+        fill: Rgb(230, 160, 0),
+    }));
+    let bytes = write(&doc, &PdfOptions::default()).unwrap();
+    assert_eq!(bytes, write(&doc, &PdfOptions::default()).unwrap());
+    let path = temp_pdf("logo", &bytes);
+    let p = path.to_str().unwrap();
+    if tool("pdfimages") {
+        let (ok, out) = run("pdfimages", &["-list", p]);
+        assert!(ok, "{out}");
+        assert!(out.contains("image    60    20  rgb"), "{out}");
+        assert!(out.contains("smask    60    20  gray"), "{out}");
+        // Only the drawn image is embedded.
+        assert_eq!(out.lines().count(), 4, "{out}");
+    }
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", p]);
+        assert!(ok, "{out}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn bad_documents_are_refused_with_a_location() {
+    let empty = Document {
+        pages: vec![],
+        images: vec![],
+        metadata: Metadata::default(),
+    };
+    assert!(matches!(
+        write(&empty, &PdfOptions::default()),
+        Err(PdfError::NoPages)
+    ));
+
+    let mut doc = sample(1);
+    doc.pages[0]
+        .items
+        .push(text(10.0, 10.0, FontFace::Regular, 9.0, "Tiếng 世界"));
+    let e = write(&doc, &PdfOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PdfError::MissingGlyph {
+                page: 1,
+                ch: '世',
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("no glyph for '世'"), "{e}");
+
+    let mut doc = sample(1);
+    doc.pages[0]
+        .items
+        .push(fill(f32::NAN, 0.0, 1.0, 1.0, Rgb::BLACK));
+    let e = write(&doc, &PdfOptions::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "pdf: page 1, item {}: rectangle x is not a finite number",
+            doc.pages[0].items.len() - 1
+        )
+    );
+
+    let mut doc = sample(1);
+    doc.pages[0].items.push(Item::Image(Image {
+        x: Pt(0.0),
+        y: Pt(0.0),
+        width: Pt(1.0),
+        height: Pt(1.0),
+        image: 3,
+    }));
+    let e = write(&doc, &PdfOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PdfError::ImageIndex {
+                index: 3,
+                count: 0,
+                ..
+            }
+        ),
+        "{e}"
+    );
+
+    let mut doc = sample(1);
+    doc.pages[0].height = Pt(0.0);
+    assert!(matches!(
+        write(&doc, &PdfOptions::default()),
+        Err(PdfError::PageSize { page: 1, .. })
+    ));
+}
