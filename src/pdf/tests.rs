@@ -197,30 +197,30 @@ pub(super) fn sample(lines: usize) -> Document {
             ));
             items.push(text(
                 40.0,
-                700.0,
+                750.0,
                 FontFace::Mono,
                 10.0,
                 "KID: 0004 2024 0042 7",
             ));
             items.push(text(
                 40.0,
-                714.0,
+                764.0,
                 FontFace::Mono,
                 10.0,
                 "IBAN: NO93 8601 1117 947",
             ));
             items.push(text(
                 40.0,
-                728.0,
+                778.0,
                 FontFace::Regular,
                 9.0,
                 "Konto 8601.11.17947 · BIC DNBANOKKXXX",
             ));
-            qr(&mut items, 470.0, 700.0);
+            qr(&mut items, 470.0, 722.0);
         }
         items.push(right(
             555.28,
-            820.0,
+            826.0,
             FontFace::Regular,
             8.0,
             &format!("Side {} av {}", p + 1, pages),
@@ -294,10 +294,10 @@ fn same_document_same_bytes() {
     let ids = |b: &[u8]| {
         let s = String::from_utf8_lossy(b).into_owned();
         let i = s.rfind("/ID").unwrap();
-        s[i..i + 76].to_owned()
+        s[i..i + 74].to_owned()
     };
     assert_ne!(ids(&a), ids(&d));
-    assert_eq!(ids(&a)[..40], ids(&d)[..40], "{} vs {}", ids(&a), ids(&d));
+    assert_eq!(ids(&a)[..38], ids(&d)[..38], "{} vs {}", ids(&a), ids(&d));
 }
 
 #[test]
@@ -367,21 +367,35 @@ fn fonts_are_subset_embedded_and_extractable() {
             assert_eq!(cols[6], "yes", "ToUnicode: {line}");
         }
     }
+    let needles = [
+        "Fakturanummer æøå ÆØÅ äö €",
+        "Kunde: Bjørn Ødegård, Åsveien 3",
+        "Köpare: Märta Öberg — “Snö & Is” ‘AB’ • Malmö…",
+        "Org.nr. 923\u{00A0}609\u{00A0}016 MVA",
+        "Å betale: 12\u{202F}345,67 kr",
+        "25\u{2009}%",
+        "KID: 0004 2024 0042 7",
+        "Nordlys AS – FAKTURA",
+        "Side 1 av 1",
+    ];
+    // In process: lopdf decodes the strings through each font's ToUnicode
+    // CMap, so the exact characters (U+00A0, U+2009, U+202F) come back.
+    let lo = lopdf::Document::load_mem(&bytes).unwrap();
+    let extracted = lo.extract_text(&[1]).unwrap();
+    for needle in needles {
+        assert!(
+            extracted.contains(needle),
+            "{needle:?} not in:\n{extracted}"
+        );
+    }
     if tool("pdftotext") {
+        // poppler folds every Unicode space to U+0020 on output, so the
+        // special spaces are compared folded here.
         let (ok, out) = run("pdftotext", &["-enc", "UTF-8", p, "-"]);
         assert!(ok, "{out}");
-        for needle in [
-            "Fakturanummer æøå ÆØÅ äö €",
-            "Kunde: Bjørn Ødegård, Åsveien 3",
-            "Köpare: Märta Öberg — “Snö & Is” ‘AB’ • Malmö…",
-            "Org.nr. 923\u{00A0}609\u{00A0}016 MVA",
-            "Å betale: 12\u{202F}345,67 kr",
-            "25\u{2009}%",
-            "KID: 0004 2024 0042 7",
-            "Nordlys AS – FAKTURA",
-            "Side 1 av 1",
-        ] {
-            assert!(out.contains(needle), "{needle:?} not in:\n{out}");
+        let fold = |s: &str| s.replace(['\u{00A0}', '\u{2009}', '\u{202F}'], " ");
+        for needle in needles.map(fold) {
+            assert!(out.contains(&needle), "{needle:?} not in:\n{out}");
         }
     }
     let _ = std::fs::remove_file(&path);
@@ -423,7 +437,16 @@ fn uncompressed_output_is_readable_and_valid() {
     assert!(s.contains("0 761.89 595.28 80 re"), "band");
     assert!(s.contains("0.102 0.239 0.451 rg"), "colour");
     assert!(s.contains("/F2 22 Tf"), "font");
-    assert!(!s.contains("00001"), "float noise");
+    let lo = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = *lo.get_pages().get(&1).unwrap();
+    let content = String::from_utf8(lo.get_page_content(page)).unwrap();
+    for token in content.split_whitespace() {
+        if let Some((_, decimals)) = token.split_once('.') {
+            if token.parse::<f64>().is_ok() {
+                assert!(decimals.len() <= 3, "float noise: {token}");
+            }
+        }
+    }
     let path = temp_pdf("plain", &bytes);
     if tool("qpdf") {
         let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
@@ -439,7 +462,7 @@ fn png_logo_decodes_and_embeds_with_soft_mask() {
     let mut rgba = Vec::new();
     for _y in 0..h {
         for x in 0..w {
-            rgba.extend_from_slice(&[26, 61, 115, (255 - x * 4) as u8]);
+            rgba.extend_from_slice(&[230, 40, 30, (255 - x * 4) as u8]);
         }
     }
     let png = crate::raster::tests::encode_png(
@@ -482,10 +505,16 @@ fn png_logo_decodes_and_embeds_with_soft_mask() {
     if tool("pdfimages") {
         let (ok, out) = run("pdfimages", &["-list", p]);
         assert!(ok, "{out}");
-        assert!(out.contains("image    60    20  rgb"), "{out}");
-        assert!(out.contains("smask    60    20  gray"), "{out}");
-        // Only the drawn image is embedded.
-        assert_eq!(out.lines().count(), 4, "{out}");
+        let rows: Vec<String> = out
+            .lines()
+            .skip(2)
+            .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            rows,
+            ["1 0 image 60 20 rgb", "1 1 smask 60 20 gray"],
+            "{out}"
+        );
     }
     if tool("qpdf") {
         let (ok, out) = run("qpdf", &["--check", p]);
@@ -509,7 +538,7 @@ fn bad_documents_are_refused_with_a_location() {
     let mut doc = sample(1);
     doc.pages[0]
         .items
-        .push(text(10.0, 10.0, FontFace::Regular, 9.0, "Tiếng 世界"));
+        .push(text(10.0, 10.0, FontFace::Regular, 9.0, "Hei 世界"));
     let e = write(&doc, &PdfOptions::default()).unwrap_err();
     assert!(
         matches!(

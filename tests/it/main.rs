@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per concern.
 
+mod architecture;
 mod cli;
 mod fixtures;
 mod properties;
