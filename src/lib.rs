@@ -20,6 +20,8 @@
 #![warn(missing_debug_implementations)]
 
 pub mod brand;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod country;
 pub mod dintero;
 pub mod locale;

@@ -267,3 +267,189 @@ pub fn read_back(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::testdata::{
+        FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b,
+    };
+    use crate::template::BUILTIN;
+
+    fn options(template: &str, locale: Locale) -> RenderOptions {
+        RenderOptions {
+            template: Some(TemplateSource::Builtin(template.into())),
+            locale: Some(locale),
+            ..RenderOptions::default()
+        }
+    }
+
+    /// With `KRAVIA_STORE=1`, keeps the PDF in `target/store/` for viewing.
+    fn store(name: &str, bytes: &[u8]) {
+        if std::env::var_os("KRAVIA_STORE").is_some() {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/store");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn every_template_and_locale_renders_the_same_bytes_twice() {
+        for (name, _) in BUILTIN {
+            for loc in Locale::ALL {
+                for (what, inv) in [
+                    ("no", no_b2b()),
+                    ("fi", fi_b2c()),
+                    ("se", se_b2b()),
+                    ("long", no_many_lines(140)),
+                ] {
+                    let a = render(&inv, &brand(), &options(name, loc)).unwrap();
+                    assert!(a.starts_with(b"%PDF-"));
+                    let b = render(&inv, &brand(), &options(name, loc)).unwrap();
+                    assert!(a == b, "{name} {loc} {what}: not deterministic");
+                    store(&format!("{what}-{name}-{loc}.pdf"), &a);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_fixture_renders_with_every_template() {
+        for case in FIXTURES {
+            let (inv, brand) = fixture(case);
+            for (name, _) in BUILTIN {
+                let o = RenderOptions {
+                    template: Some(TemplateSource::Builtin(name.into())),
+                    ..RenderOptions::default()
+                };
+                let pdf = render(&inv, &brand, &o).unwrap();
+                store(&format!("{case}-{name}.pdf"), &pdf);
+            }
+        }
+    }
+
+    #[test]
+    fn read_back_detects_a_tampered_run() {
+        let inv = no_b2b();
+        let doc = layout_document(&inv, &brand(), &RenderOptions::default()).unwrap();
+        read_back(&doc, &inv, Locale::Nb).unwrap();
+        let tamper = |role: TextRole, to: &str| {
+            let mut d = doc.clone();
+            let run = d.pages[0]
+                .items
+                .iter_mut()
+                .find_map(|i| match i {
+                    layout::Item::Text(t) if t.role == role => Some(t),
+                    _ => None,
+                })
+                .unwrap();
+            run.text = to.into();
+            read_back(&d, &inv, Locale::Nb).unwrap_err()
+        };
+        let e = tamper(TextRole::Reference, "003075434964");
+        assert!(
+            matches!(&e, RenderError::ReadBack { field: "reference", expected, found }
+                if expected == "003075434963" && found == "003075434964"),
+            "{e}"
+        );
+        for (role, field) in [
+            (TextRole::InvoiceNumber, "invoice number"),
+            (TextRole::Account, "account"),
+            (TextRole::Iban, "IBAN"),
+            (TextRole::DueDate, "due date"),
+            (TextRole::VatAmount, "VAT per rate"),
+            (TextRole::Total, "total"),
+            (TextRole::AmountToPay, "amount to pay"),
+        ] {
+            match tamper(role, "1") {
+                RenderError::ReadBack { field: f, .. } => assert_eq!(f, field),
+                other => panic!("{other}"),
+            }
+        }
+        // A value that is not drawn at all is caught too.
+        let mut d = doc.clone();
+        for p in &mut d.pages {
+            p.items
+                .retain(|i| !matches!(i, layout::Item::Text(t) if t.role == TextRole::Account));
+        }
+        let e = read_back(&d, &inv, Locale::Nb).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                RenderError::ReadBack {
+                    field: "account",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        // The barcode digits of a Finnish invoice are checked as well.
+        let fi = fi_b2c();
+        let mut d = layout_document(&fi, &brand(), &options("classic", Locale::Fi)).unwrap();
+        read_back(&d, &fi, Locale::Fi).unwrap();
+        for p in &mut d.pages {
+            for i in &mut p.items {
+                if let layout::Item::Text(t) = i
+                    && t.role == TextRole::VirtualBarcode
+                {
+                    t.text.replace_range(20..21, "9");
+                }
+            }
+        }
+        let e = read_back(&d, &fi, Locale::Fi).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                RenderError::ReadBack {
+                    field: "virtual barcode",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn template_and_locale_resolve_option_then_brand_then_default() {
+        let inv = no_b2b();
+        let mut b = brand();
+        assert_eq!(
+            resolve_template(&b, &RenderOptions::default())
+                .unwrap()
+                .name,
+            "classic"
+        );
+        assert_eq!(
+            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            Locale::Nb
+        );
+        b.invoice.template = Some("compact".into());
+        b.invoice.locale = Some("en".into());
+        assert_eq!(
+            resolve_template(&b, &RenderOptions::default())
+                .unwrap()
+                .name,
+            "compact"
+        );
+        assert_eq!(
+            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            Locale::En
+        );
+        let o = options("classic", Locale::Sv);
+        assert_eq!(resolve_template(&b, &o).unwrap().name, "classic");
+        assert_eq!(resolve_locale(&inv, &b, &o).unwrap(), Locale::Sv);
+        b.invoice.locale = Some("de".into());
+        let e = render(&inv, &b, &RenderOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("brand file: [invoice] locale: unknown locale \"de\""),
+            "{e}"
+        );
+        b.invoice.template = Some("/no/such/template.toml".into());
+        let e = render(&inv, &b, &options("nope", Locale::Nb)).unwrap_err();
+        assert!(
+            matches!(e, RenderError::Template(TemplateError::Unknown { .. })),
+            "{e}"
+        );
+    }
+}

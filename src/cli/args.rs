@@ -25,6 +25,11 @@ pub enum Command {
     Render(RenderArgs),
     /// Verify the documents without rendering; report every problem.
     Check(CheckArgs),
+    /// Read a transaction from Dintero (capturing it with --capture), wait for
+    /// Kravia's payment details, verify and render the invoice PDF.
+    Fetch(FetchArgs),
+    /// Render many invoices in parallel from a directory or an NDJSON stream.
+    Batch(BatchArgs),
 }
 
 /// The documents of one invoice.
@@ -76,4 +81,65 @@ pub struct CheckArgs {
     /// Print the outcome as one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The Dintero transaction id.
+    #[arg(long, value_name = "ID")]
+    pub transaction_id: String,
+    /// Capture the transaction when collection has not started (never twice).
+    #[arg(long)]
+    pub capture: bool,
+    /// The brand file (seller facts and look).
+    #[arg(long, value_name = "B.toml")]
+    pub brand: PathBuf,
+    /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
+    #[arg(long, value_name = "FILE|-")]
+    pub output: PathBuf,
+    /// The Checkout API base URL [default: $DINTERO_BASE_URL, else
+    /// https://checkout.dintero.com/v1].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// How long to wait for Kravia's payment details, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A directory (`*.json` files of the {"transaction", "session"} form, or
+    /// folders with transaction.json and session.json, in name order) or an
+    /// NDJSON file with one {"transaction", "session"} object a line (`-`: stdin).
+    #[arg(long, value_name = "DIR|FILE.ndjson")]
+    pub input: PathBuf,
+    /// The brand file (seller facts and look), used for every invoice.
+    #[arg(long, value_name = "B.toml")]
+    pub brand: PathBuf,
+    /// Where to write `<invoice_number>.pdf` (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// How many invoices to render at once [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Skip an invoice whose PDF already exists in --out-dir (to resume a run).
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// A template name (classic, compact) or a template file, for every invoice.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// Label language and number/date format for every invoice: nb, sv, fi or en.
+    #[arg(long, value_name = "nb|sv|fi|en")]
+    pub locale: Option<String>,
+    /// Print the summary as one JSON object on stdout (no progress bar).
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no summary on stderr (the exit status still tells).
+    #[arg(long, short)]
+    pub quiet: bool,
 }

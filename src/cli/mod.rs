@@ -58,5 +58,7 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
     match &cli.command {
         Command::Check(a) => command::check::run(a, &mut out),
         Command::Render(a) => command::render::run(a, &mut out),
+        Command::Fetch(a) => command::fetch::run(a, &mut out),
+        Command::Batch(a) => command::batch::run(a, &mut out),
     }
 }

@@ -114,6 +114,7 @@ fn seller_block(
     items: &mut Vec<Item>,
     (x, y, w): (f32, f32, f32),
     heading: bool,
+    name: bool,
 ) -> Result<f32, LayoutError> {
     let s = ctx.seller;
     let mut col = Column {
@@ -127,12 +128,14 @@ fn seller_block(
         col.heading(items, &ctx.l.seller_heading)?;
     }
     let body = ctx.body();
-    col.line(
-        items,
-        body.with_face(FontFace::Bold),
-        &s.name,
-        "seller.name",
-    )?;
+    if name {
+        col.line(
+            items,
+            body.with_face(FontFace::Bold),
+            &s.name,
+            "seller.name",
+        )?;
+    }
     if let Some(a) = nonempty(&s.address_line) {
         col.line(items, body, a, "seller.address_line")?;
     }
@@ -282,7 +285,7 @@ fn meta_block(
         .iter()
         .map(|(label, ..)| text::width(label_font.face, label_font.size, label))
         .fold(0.0f32, f32::max)
-        + value_font.size;
+        + value_font.size * 1.3;
     let label_w = label_w.min(w * 0.55);
     let value_x = x + label_w;
     let value_w = w - label_w;
@@ -399,6 +402,7 @@ pub(crate) fn first_page(
     let y = ctx.top;
     // Row A: logo (or the seller's name as a word mark) and the title.
     let mut logo_h = 0.0;
+    let mut word_mark = false;
     if t.header.logo
         && let Some(logo) = &ctx.brand.logo
     {
@@ -424,6 +428,7 @@ pub(crate) fn first_page(
             "seller.name",
         )?;
         logo_h = ctx.cap * t.text.title;
+        word_mark = true;
     }
     let title = if t.header.title_uppercase {
         ctx.l.invoice.to_uppercase()
@@ -453,10 +458,10 @@ pub(crate) fn first_page(
     let row_a = logo_h.max(ctx.cap * t.text.title);
     let mut y = y
         + row_a
-        + mm(if t.header.parties == Parties::Stacked {
-            8.0
-        } else {
-            6.0
+        + mm(match (t.header.parties, word_mark) {
+            (Parties::Stacked, false) => 8.0,
+            (Parties::Stacked, true) => 4.0,
+            (Parties::Columns, _) => 6.0,
         });
 
     match t.header.parties {
@@ -464,7 +469,7 @@ pub(crate) fn first_page(
             let w1 = ctx.width * 0.5;
             let x2 = ctx.left + ctx.width * 0.56;
             let w2 = ctx.right - x2;
-            let hs = seller_block(ctx, items, (ctx.left, y, w1), false)?;
+            let hs = seller_block(ctx, items, (ctx.left, y, w1), false, !word_mark)?;
             let hm = meta_block(ctx, items, (x2, y, w2))?;
             y += hs.max(hm) + mm(7.0);
             let hb = buyer_block(ctx, items, (ctx.left, y, w1))?;
@@ -481,7 +486,7 @@ pub(crate) fn first_page(
             let x2 = ctx.left + w + gap;
             let x3 = x2 + w + gap;
             let hb = buyer_block(ctx, items, (ctx.left, y, w))?;
-            let hs = seller_block(ctx, items, (x2, y, w), true)?;
+            let hs = seller_block(ctx, items, (x2, y, w), true, true)?;
             // The facts start level with the first line under the headings.
             let dy = ctx.lh(t.text.heading) + t.text.heading * 0.3;
             let hm = meta_block(ctx, items, (x3, y + dy, w))? + dy;
@@ -539,7 +544,7 @@ pub(crate) fn continuation(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, Layo
 }
 
 /// The footer text lines (brand footer, seller line) and their fonts.
-fn footer_lines(ctx: &Ctx) -> Vec<(String, Font, &'static str)> {
+fn footer_lines(ctx: &Ctx) -> Vec<(Vec<String>, Font, &'static str)> {
     let mut out = Vec::new();
     let small = ctx.small();
     if ctx.t.footer.text
@@ -552,7 +557,7 @@ fn footer_lines(ctx: &Ctx) -> Vec<(String, Font, &'static str)> {
             .filter(|f| !f.is_empty())
     {
         out.push((
-            f.to_string(),
+            vec![f.to_string()],
             small.with_color(ctx.text).with_face(FontFace::Bold),
             "brand footer",
         ));
@@ -576,10 +581,13 @@ fn footer_lines(ctx: &Ctx) -> Vec<(String, Font, &'static str)> {
                 parts.push(v.to_string());
             }
         }
-        out.push((parts.join("  ·  "), small, "seller"));
+        out.push((parts, small, "seller"));
     }
     out
 }
+
+/// Between the parts of the footer's seller line.
+const FOOTER_SEP: &str = "  ·  ";
 
 /// The widest page label, to reserve its room on every page.
 fn page_label_width(ctx: &Ctx, pages: usize) -> f32 {
@@ -604,14 +612,23 @@ pub(crate) fn footer(
     let label = ctx.l.page_of(n, m);
     let reserve = page_label_width(ctx, m.max(99)) + mm(6.0);
     let text_w = ctx.width - reserve;
-    let lines = footer_lines(ctx);
-    // Measure first, then draw from the bottom margin up.
-    let mut heights = Vec::with_capacity(lines.len());
-    for (line, font, field) in &lines {
-        let face = text::face_for(font.face, line, field)?;
-        heights.push(text::wrap(face, font.size, line, text_w).len() as f32 * ctx.lh(font.size));
+    // Wrap first (between the parts of a line where possible), then draw
+    // from the bottom margin up.
+    let mut wrapped = Vec::new();
+    for (parts, font, field) in footer_lines(ctx) {
+        let mut face = font.face;
+        for part in &parts {
+            face = text::face_for(face, part, field)?;
+        }
+        for line in text::wrap_parts(face, font.size, &parts, FOOTER_SEP, text_w) {
+            wrapped.push((line, font.with_face(face)));
+        }
     }
-    let content_h: f32 = heights.iter().sum::<f32>().max(ctx.lh(small.size));
+    let content_h: f32 = wrapped
+        .iter()
+        .map(|(_, f)| ctx.lh(f.size))
+        .sum::<f32>()
+        .max(ctx.lh(small.size));
     let gap = mm(2.5);
     let bottom = ctx.page_h - mm(ctx.t.page.margin_bottom);
     let top = bottom - content_h;
@@ -619,9 +636,9 @@ pub(crate) fn footer(
         hline(items, ctx.left, ctx.right, top - gap, ctx.rule, 0.6);
     }
     let mut y = top;
-    for ((line, font, field), h) in lines.iter().zip(&heights) {
-        ctx.paragraph(items, ctx.left, y, text_w, *font, line, field)?;
-        y += h;
+    for (line, font) in &wrapped {
+        ctx.run(items, ctx.left, y, *font, line, TextRole::Plain, "footer")?;
+        y += ctx.lh(font.size);
     }
     ctx.run_right(
         items,

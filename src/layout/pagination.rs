@@ -7,6 +7,8 @@
 //! row it moves to a new page whole. Footers ("page N of M") are drawn last,
 //! once the page count is known.
 
+use crate::template::PaymentPosition;
+
 use super::document::{Document, Item, Page, Pt, Raster, TextRole};
 use super::{Block, Ctx, LayoutError, header, hline, mm, payment_block, summary, table, translate};
 
@@ -95,9 +97,13 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     }
     place(&mut page, &sum, y);
     y += sum.height + gap_between;
-    // On a roomy page the payment block sits at the foot, where a paper giro
-    // would be; it never leaves the page of the totals.
-    place(&mut page, &pay, y.max(bottom - pay.height));
+    // On a roomy page the payment block may sit at the foot, where a paper
+    // giro would be; it never leaves the page of the totals.
+    let pay_y = match ctx.t.payment.position {
+        PaymentPosition::Bottom => y.max(bottom - pay.height),
+        PaymentPosition::AfterTotals => y,
+    };
+    place(&mut page, &pay, pay_y);
     pages.push(page);
 
     let m = pages.len();

@@ -248,6 +248,15 @@ pub fn fi_b2c() -> VerifiedInvoice {
             58,
             "13.5",
         ),
+        line(
+            "shipping-1",
+            LineKind::Shipping,
+            "Posti pakettiautomaatti",
+            "1",
+            690,
+            140,
+            "25.5",
+        ),
     ];
     inv.payment = PaymentDetails {
         reference: Reference::parse(Currency::Eur, "6039527574").unwrap(),
@@ -361,4 +370,28 @@ pub fn brand() -> Brand {
          [style]\naccent = \"#8A5A00\"\n[invoice]\nfooter = \"Takk for at du handlet hos oss!\"\n",
     )
     .unwrap()
+}
+
+/// The valid shared fixture cases (copied under `tests/fixtures/`).
+pub const FIXTURES: [&str; 4] = [
+    "pub_ok_no_b2b_three_rates",
+    "pub_ok_no_b2c_captured_embedded",
+    "pub_ok_se_b2b_sek",
+    "pub_ok_fi_b2c_eur_qr",
+];
+
+/// A fixture case verified with its brand (logo loaded).
+pub fn fixture(case: &str) -> (VerifiedInvoice, Brand) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case);
+    let read = |f: &str| std::fs::read_to_string(dir.join(f));
+    let tx = crate::dintero::Transaction::from_json(&read("transaction.json").unwrap()).unwrap();
+    let session = read("session.json")
+        .ok()
+        .map(|s| crate::dintero::Session::from_json(&s).unwrap());
+    let brand = Brand::load(&dir.join("brand.toml")).unwrap();
+    let inv = crate::verify::verify(&tx, session.as_ref(), Some(&brand))
+        .unwrap_or_else(|r| panic!("{case}: {r:?}"));
+    (inv, brand)
 }

@@ -124,6 +124,47 @@ pub(crate) fn wrap(face: FontFace, size: f32, text: &str, max: f32) -> Vec<Strin
     lines
 }
 
+/// Joins `parts` with `sep` into lines no wider than `max`, breaking only
+/// between parts; a part wider than `max` on its own is wrapped by [`wrap`].
+pub(crate) fn wrap_parts(
+    face: FontFace,
+    size: f32,
+    parts: &[String],
+    sep: &str,
+    max: f32,
+) -> Vec<String> {
+    let f = fonts().face(face);
+    let sep_w = f.text_width(sep, size);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_w = 0.0f32;
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let w = f.text_width(part, size);
+        if !line.is_empty() && line_w + sep_w + w <= max + 0.01 {
+            line.push_str(sep);
+            line.push_str(part);
+            line_w += sep_w + w;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if w <= max + 0.01 {
+            line.push_str(part);
+            line_w = w;
+        } else {
+            let mut pieces = wrap(face, size, part, max);
+            line = pieces.pop().unwrap_or_default();
+            line_w = f.text_width(&line, size);
+            lines.extend(pieces);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The largest size ≤ `size` (and ≥ 60 % of it) at which `text` fits in `max`;
 /// used for values that must stay on one line (amounts, identifiers).
 pub(crate) fn fit_size(face: FontFace, size: f32, text: &str, max: f32) -> f32 {
@@ -176,7 +217,11 @@ mod tests {
             FontFace::Regular,
             9.0,
             t,
-            width(FontFace::Regular, 9.0, "Sum 1 234 56"),
+            width(
+                FontFace::Regular,
+                9.0,
+                "1\u{202F}234\u{202F}567,00\u{A0}NOK",
+            ) + 5.0,
         );
         assert_eq!(lines, ["Sum", "1\u{202F}234\u{202F}567,00\u{A0}NOK"]);
     }

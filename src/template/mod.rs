@@ -376,6 +376,17 @@ pub enum PaymentCode {
     SeQr,
 }
 
+/// Where the payment block sits on its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentPosition {
+    /// At the foot of the page, like a paper giro (it still never leaves the
+    /// page of the totals).
+    Bottom,
+    /// Right under the totals.
+    AfterTotals,
+}
+
 /// `[payment]`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -394,6 +405,9 @@ pub struct PaymentSpec {
     /// only if the symbol would not fit.
     #[serde(deserialize_with = "ranged::<25, 60, _>")]
     pub barcode_module: f32,
+    /// Where the block goes: at the foot of the last page, or right under
+    /// the totals.
+    pub position: PaymentPosition,
     /// Bar height, mm.
     #[serde(deserialize_with = "ranged::<1300, 3000, _>")]
     pub barcode_height: f32,
@@ -650,7 +664,9 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
         let message = e.message().trim().replace('\n', " ");
         let field = start.and_then(|s| field_at(text, s));
         let message = match field {
-            Some(f) if !message.contains(&f) => format!("{f}: {message}"),
+            // "unknown field `colum`" names the field already.
+            Some((_, key)) if message.contains(&format!("`{key}`")) => message,
+            Some((f, _)) => format!("{f}: {message}"),
             _ => message,
         };
         TemplateError::Invalid {
@@ -662,7 +678,7 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
 }
 
 /// `[table] zebra`: the table header and key of the line holding byte `at`.
-fn field_at(text: &str, at: usize) -> Option<String> {
+fn field_at(text: &str, at: usize) -> Option<(String, String)> {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
     let key = line
@@ -678,8 +694,8 @@ fn field_at(text: &str, at: usize) -> Option<String> {
         .find(|l| l.starts_with('['))
         .map(|l| l.split('#').next().unwrap_or(l).trim().to_string());
     match (table, key) {
-        (Some(t), Some(k)) => Some(format!("{t} {k}")),
-        (None, Some(k)) => Some(k),
+        (Some(t), Some(k)) => Some((format!("{t} {k}"), k)),
+        (None, Some(k)) => Some((k.clone(), k)),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod cli;
+mod client;
 mod fixtures;
 mod properties;
 mod robustness;

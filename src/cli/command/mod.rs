@@ -1,4 +1,6 @@
 //! One file per subcommand.
 
+pub mod batch;
 pub mod check;
+pub mod fetch;
 pub mod render;

@@ -1,0 +1,124 @@
+//! `fetch`: read the transaction from Dintero (capture it with `--capture`),
+//! wait for the payment details, verify, render and write atomically.
+//!
+//! Credentials come from `DINTERO_ACCOUNT_ID`, `DINTERO_CLIENT_ID` and
+//! `DINTERO_CLIENT_SECRET`; the secret and tokens are never printed.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use kravia_invoice::client::{
+    BASE_URL_VAR, BlockingClient, Credentials, DinteroClient, FetchError, FetchOptions,
+};
+use kravia_invoice::render::RenderOptions;
+
+use crate::cli::args::FetchArgs;
+use crate::cli::exit::Outcome;
+use crate::cli::input;
+use crate::cli::json::{CheckDoc, to_line};
+use crate::cli::output::{Printer, write_atomic};
+
+/// Runs `fetch`.
+pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
+    let to_stdout = args.output.as_os_str() == "-";
+    out.json_to_stderr = to_stdout;
+    let brand = match input::brand(&args.brand) {
+        Ok(b) => b,
+        Err(e) => return out.fatal(args.json, &e),
+    };
+    let credentials = match Credentials::from_env() {
+        Ok(c) => c,
+        Err(e) => return out.fatal(args.json, &e.to_string()),
+    };
+    let mut builder = DinteroClient::builder(credentials);
+    let base = args.base_url.clone().or_else(|| {
+        std::env::var(BASE_URL_VAR)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    });
+    if let Some(base) = base {
+        builder = builder.base_url(base);
+    }
+    let client = match builder.build().and_then(BlockingClient::try_from) {
+        Ok(c) => c,
+        Err(e) => return out.fatal(args.json, &e.to_string()),
+    };
+    let options = FetchOptions {
+        capture: args.capture,
+        wait: Duration::from_secs(args.wait),
+    };
+    if !args.json && std::io::stderr().is_terminal() {
+        out.stderr_line(&format!(
+            "fetching transaction {} from {}{}",
+            args.transaction_id,
+            client.client().base_url(),
+            if args.capture {
+                " (capturing it if collection has not started)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let fetched = match client.fetch_and_render(
+        &args.transaction_id,
+        &options,
+        &brand,
+        &RenderOptions::default(),
+    ) {
+        Ok(f) => f,
+        Err(FetchError::Rejected(report)) => {
+            if args.json {
+                out.json_line(&to_line(&CheckDoc {
+                    ok: false,
+                    invoice_number: report.invoice_number.as_deref(),
+                    errors: &report.errors,
+                    warnings: &report.warnings,
+                    output: None,
+                }));
+            } else {
+                out.stderr_line(&format!("kravia-invoice: {report}"));
+                out.stderr_line("no PDF was written");
+            }
+            return Outcome::Rejected;
+        }
+        Err(e) => return out.fatal(args.json, &e.to_string()),
+    };
+    let written = if to_stdout {
+        out.stdout_bytes(&fetched.pdf)
+            .map_err(|e| format!("writing the PDF to stdout: {e}"))
+    } else {
+        write_atomic(&args.output, &fetched.pdf)
+    };
+    if let Err(e) = written {
+        return out.fatal(args.json, &e);
+    }
+    let invoice = &fetched.invoice;
+    let shown = args.output.display().to_string();
+    if args.json {
+        out.json_line(&to_line(&CheckDoc {
+            ok: true,
+            invoice_number: Some(&invoice.invoice_number),
+            errors: &[],
+            warnings: &invoice.warnings,
+            output: Some(&shown),
+        }));
+    } else {
+        if fetched.captured {
+            out.stderr_line(&format!(
+                "captured transaction {}: Kravia has started collection",
+                fetched.transaction.id
+            ));
+        }
+        for w in &invoice.warnings {
+            out.stderr_line(&format!("warning: {w}"));
+        }
+        if !to_stdout {
+            out.stderr_line(&format!(
+                "wrote invoice {} to {shown} ({} bytes)",
+                invoice.invoice_number,
+                fetched.pdf.len()
+            ));
+        }
+    }
+    Outcome::Done
+}
