@@ -7,6 +7,8 @@
 //! * `one_page`: ≈120 text runs, 12 rects/lines, a QR code of ≈400 rects;
 //! * `one_page_cold`: the same with the font-subset cache cleared before each
 //!   write (every write subsets and compresses its fonts);
+//! * `one_page_new_glyphs`: a new customer name every write, so the Regular
+//!   face is subset afresh each time (Bold and Mono stay cached);
 //! * `one_page_logo`: plus a 300×100 RGBA logo (encoded once, then cached);
 //! * `lines_140`: 140 order lines on 4 pages;
 //! * `text_width`: measuring a 45-character line.
@@ -14,7 +16,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use criterion::{Criterion, criterion_group};
+use criterion::{BatchSize, Criterion, criterion_group};
 use kravia_invoice::font::fonts;
 use kravia_invoice::layout::document::{
     Document, Image, Item, Line, Metadata, Page, Raster, Rect, TextRun,
@@ -74,8 +76,8 @@ fn qr(items: &mut Vec<Item>, x0: f32, y0: f32) -> usize {
             state ^= state >> 17;
             state ^= state << 5;
             let mut len = 1;
-            if state % 2 == 0 {
-                while col + len < 41 && state % (len as u32 + 2) == 0 {
+            if state.is_multiple_of(2) {
+                while col + len < 41 && state.is_multiple_of(len as u32 + 2) {
                     len += 1;
                 }
                 items.push(fill(
@@ -318,6 +320,31 @@ fn bench(c: &mut Criterion) {
             pdf::clear_subset_cache();
             pdf::write(black_box(&one), &opts)
         })
+    });
+    // A new customer: three letters of the name change every iteration, so
+    // the Regular face's glyph set (and subset) is new each time while Bold
+    // and Mono stay cached — the realistic production case.
+    let mut counter = 0u32;
+    c.bench_function("one_page_new_glyphs", |b| {
+        b.iter_batched(
+            || {
+                counter += 1;
+                let letter = |n: u32| char::from_u32(0xC0 + n % 192).unwrap_or('x');
+                let name = format!(
+                    "Kunde: Bjørn {}{}{} Ødegård, Åsveien 3, 0661 Oslo",
+                    letter(counter),
+                    letter(counter / 192),
+                    letter(counter / 36_864)
+                );
+                let mut doc = one.clone();
+                if let Some(Item::Text(run)) = doc.pages[0].items.get_mut(3) {
+                    run.text = name;
+                }
+                doc
+            },
+            |doc| pdf::write(black_box(&doc), &opts),
+            BatchSize::SmallInput,
+        )
     });
     c.bench_function("one_page_logo", |b| {
         b.iter(|| pdf::write(black_box(&logo), &opts))

@@ -38,6 +38,10 @@ pub struct Brand {
     /// The logo named by `[style] logo`, loaded by [`Brand::load`].
     #[serde(skip)]
     pub logo: Option<Logo>,
+    /// The folder of the brand file, set by [`Brand::load`]: relative paths in
+    /// the file (logo, template) are resolved against it.
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
 }
 
 /// The `[seller]` table, as written; `verify` checks it.
@@ -173,8 +177,10 @@ impl Brand {
             },
             other => other,
         })?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        brand.base_dir = Some(base.clone());
         if let Some(logo) = brand.style.logo.clone() {
-            let full = path.parent().unwrap_or(Path::new(".")).join(&logo);
+            let full = base.join(&logo);
             brand.logo = Some(load_logo(&full)?);
         }
         Ok(brand)

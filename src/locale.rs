@@ -150,7 +150,7 @@ impl Locale {
         out.push_str(sign);
         let sep = self.thousands_separator();
         for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(c);
@@ -219,7 +219,7 @@ fn push_grouped(out: &mut String, value: u64, sep: char) {
     let digits = value.to_string();
     let n = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -255,7 +255,7 @@ mod tests {
             (100_000, "1_000,00", "1,000.00"),
             (782_400, "7_824,00", "7,824.00"),
             (-782_400, "-7_824,00", "-7,824.00"),
-            (123_456_789_01, "123_456_789,01", "123,456,789.01"),
+            (12_345_678_901, "123_456_789,01", "123,456,789.01"),
             (
                 i64::MIN,
                 "-92_233_720_368_547_758,08",

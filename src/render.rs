@@ -71,7 +71,15 @@ pub enum RenderError {
 pub fn resolve_template(brand: &Brand, options: &RenderOptions) -> Result<Template, TemplateError> {
     match (&options.template, brand.invoice.template.as_deref()) {
         (Some(source), _) => source.load(),
-        (None, Some(name)) if !name.trim().is_empty() => TemplateSource::from_arg(name).load(),
+        (None, Some(name)) if !name.trim().is_empty() => {
+            // A template path in the brand file is relative to the brand file.
+            match (TemplateSource::from_arg(name), brand.base_dir.as_deref()) {
+                (TemplateSource::File(p), Some(base)) if p.is_relative() => {
+                    TemplateSource::File(base.join(p)).load()
+                }
+                (source, _) => source.load(),
+            }
+        }
         _ => Template::builtin("classic"),
     }
 }

@@ -115,8 +115,10 @@ impl Credentials {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Credentials, ClientError> {
         let get = |var: &'static str| {
+            // Trimmed: a secret pasted with a trailing newline still works.
             lookup(var)
-                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
                 .ok_or(ClientError::MissingCredential { var })
         };
         Ok(Credentials::new(

@@ -20,6 +20,12 @@
 //! QR codes, the Finnish bank barcode), `logo.rs` (PNG and SVG logos),
 //! `pagination.rs` (putting it on pages), `dump.rs` (the text form of a
 //! [`Document`] used by snapshots and `--dump-layout`).
+//!
+//! Snapshot tests (in `dump.rs`) keep the dump of every template × locale on
+//! a hand-built invoice and of every valid shared fixture in
+//! `src/layout/snapshots/`. Before accepting a changed snapshot, render the
+//! PDFs (`KRAVIA_STORE=1 cargo test --lib render`, written to
+//! `target/store/`) and look at them (`pdftoppm -png -r 80`).
 
 pub mod document;
 pub mod dump;
@@ -769,6 +775,20 @@ mod tests {
     }
 
     #[test]
+    fn finnish_invoice_too_large_for_the_barcode_still_renders() {
+        let mut inv = fi_b2c();
+        inv.lines[0].amount = Money::from_minor(150_000_000);
+        inv.lines[0].vat_amount = Money::from_minor(30_478_088);
+        inv.lines[0].net = inv.lines[0].amount - inv.lines[0].vat_amount;
+        testdata::finish(&mut inv);
+        let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
+        let p = &doc.pages[0];
+        assert!(!texts(p).any(|t| t.role == TextRole::VirtualBarcode));
+        assert!(has_text(p, "1\u{202F}500\u{202F}011,79\u{A0}EUR"));
+        crate::render::read_back(&doc, &inv, Locale::Fi).unwrap();
+    }
+
+    #[test]
     fn finnish_invoice_gets_epc_qr_and_barcode() {
         let inv = fi_b2c();
         let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
@@ -820,14 +840,21 @@ mod speed {
     fn layout_speed() {
         let t = Template::builtin("classic").unwrap();
         let b = brand();
-        for (what, inv) in [("1 page NO", no_b2b()), ("1 page FI", fi_b2c()), ("140 lines", no_many_lines(140))] {
+        for (what, inv) in [
+            ("1 page NO", no_b2b()),
+            ("1 page FI", fi_b2c()),
+            ("140 lines", no_many_lines(140)),
+        ] {
             let _ = layout(&inv, &b, &t, Locale::Nb).unwrap();
             let n = 200;
             let start = std::time::Instant::now();
             for _ in 0..n {
                 std::hint::black_box(layout(&inv, &b, &t, Locale::Nb).unwrap());
             }
-            println!("{what}: {:.3} ms per layout", start.elapsed().as_secs_f64() * 1000.0 / f64::from(n));
+            println!(
+                "{what}: {:.3} ms per layout",
+                start.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+            );
         }
     }
 }

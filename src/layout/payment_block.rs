@@ -10,6 +10,12 @@
 //!   least 25 mm of modules) and, for a Finnish IBAN, the 54-digit virtual
 //!   bank barcode as text and as Code 128 subset C bars (`fi_barcode`).
 //!
+//! The virtual barcode is left out when the guide has no symbol for the
+//! invoice (over 999 999.99 €, or an RF reference with letters). The Swedish
+//! QR code names the payee (`nme`) and the seller's organisation number
+//! (`cid`), and pays to the IBAN (with its BIC) when there is one, else to the
+//! account number as given.
+//!
 //! With nothing left to pay the block says the invoice is paid, keeps the
 //! reference and the account, and draws no code.
 
@@ -57,13 +63,12 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         None
     } else {
         match &p.iban {
-            Some(iban) if iban.country() == crate::country::Country::Fi => Some(
-                virtual_barcode(iban, inv.totals.to_pay, &p.reference, Some(inv.due_date))
-                    .map_err(|e| LayoutError::PaymentCode {
-                        code: "virtual barcode",
-                        message: e.to_string(),
-                    })?,
-            ),
+            // The bank barcode guide has no symbol for some invoices (an
+            // amount above 999 999.99 €, an RF reference with letters): those
+            // are paid with the reference and the EPC QR code alone.
+            Some(iban) if iban.country() == crate::country::Country::Fi => {
+                virtual_barcode(iban, inv.totals.to_pay, &p.reference, Some(inv.due_date)).ok()
+            }
             _ => None,
         }
     };

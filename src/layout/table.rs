@@ -229,7 +229,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
         for (ci, c) in g.cols.iter().enumerate() {
             use std::fmt::Write as _;
             field.clear();
-            let _ = write!(field, "lines[{i}].{}", field_name(c.field));
+            let _ = write!(field, "lines[{i}].{}", c.field.name());
             let value = cell_value(ctx, c.field, line);
             let (_, w) = g.inner(c);
             let mut pieces = Vec::new();
@@ -351,18 +351,5 @@ impl Piece {
             indent,
             dy: 0.0,
         }
-    }
-}
-
-fn field_name(f: ColumnField) -> &'static str {
-    match f {
-        ColumnField::Description => "description",
-        ColumnField::ItemId => "item_id",
-        ColumnField::Quantity => "quantity",
-        ColumnField::UnitPrice => "unit_price",
-        ColumnField::VatRate => "vat_rate",
-        ColumnField::VatAmount => "vat_amount",
-        ColumnField::Net => "net",
-        ColumnField::Amount => "amount",
     }
 }

@@ -63,7 +63,7 @@ pub fn finish(inv: &mut VerifiedInvoice) {
             }),
         }
     }
-    vat.sort_by(|a, b| b.rate.cmp(&a.rate));
+    vat.sort_by_key(|v| std::cmp::Reverse(v.rate));
     let gross: Money = inv.lines.iter().map(|l| l.amount).sum();
     let v: Money = inv.lines.iter().map(|l| l.vat_amount).sum();
     inv.totals = Totals {
@@ -186,7 +186,6 @@ pub fn no_b2b() -> VerifiedInvoice {
         locale: Locale::Nb,
         prices_incl_vat: false,
         warnings: Vec::new(),
-        _sealed: (),
     };
     finish(&mut inv);
     assert_eq!(inv.totals.gross, Money::from_minor(782_400));

@@ -1,28 +1,32 @@
-//! Per-document font subsets and their printpdf resources.
+//! Per-document font subsets, written as Type0 / CIDFontType2 fonts.
 //!
 //! For every face a document uses, the glyphs of its text runs are collected
-//! (one table lookup per character), the bundled program is cut down to those
-//! glyphs with typst's `subsetter` (glyph 0 `.notdef` first, then the used
-//! glyphs in ascending original id), and the result is handed to printpdf as a
-//! hand-built `ParsedFont` whose cmap maps each character straight to its
-//! *subset* glyph id. printpdf then writes the Type0/CIDFontType2 font with
-//! Identity-H, `/W` widths and a `/ToUnicode` CMap over exactly those glyphs;
-//! without its `text_layout` feature it does no subsetting of its own, and it
-//! never parses the font (no `ParsedFont::from_bytes` per document).
+//! (one table lookup per character) and the bundled program is cut down to
+//! them with typst's `subsetter`: `.notdef` first, then the used glyphs in
+//! ascending bundled id, numbered 1, 2, 3, … (composite components follow).
+//! The font is written the way printpdf writes external fonts — Type0,
+//! Identity-H, CIDFontType2 with `/CIDToGIDMap /Identity`, `/W` widths, a
+//! `/ToUnicode` CMap, and a descriptor with `/FontFile2` — under the name
+//! `ABCDEF+NotoSans-Regular`, the tag being six capitals derived from the
+//! glyph set (ISO 32000-1 9.6.4), so `pdffonts` reports `emb yes sub yes uni
+//! yes` and text extracts exactly, U+202F included.
 //!
-//! Subsets are a pure function of (face, glyph set), so they are cached per
-//! process together with their Flate-compressed program; a cache hit saves the
-//! subsetting and the compression. The cache is bounded and cleared when full,
-//! which changes speed, never bytes.
+//! Without its `text_layout` feature printpdf never subsets (it embeds the
+//! whole program) and it rebuilds the widths and CMap on every save; so the
+//! font objects are built here instead, once per (face, glyph set): a subset
+//! is a pure function of that key, and it is cached per process with its
+//! objects already compressed. A cache hit costs a few clones; the cache is
+//! bounded and cleared when full, which changes speed, never bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use printpdf::{FontId, FontMetrics, FontType, ParsedFont, PdfFont, PdfFontMetricsStub};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::PdfError;
 use super::identity::StableHasher;
-use crate::font::{Face, fonts};
+use crate::font::fonts;
 use crate::layout::FontFace;
 use crate::layout::document::{Document, Item};
 
@@ -38,22 +42,75 @@ pub(super) fn resource_name(face: FontFace) -> &'static str {
     }
 }
 
-/// One face's subset: program, glyph mapping and subset tag.
-#[derive(Debug)]
-pub(super) struct Subset {
-    /// The subset TrueType program.
-    pub program: Vec<u8>,
-    /// `program`, zlib-compressed (what `/FontFile2` holds when compressing).
-    pub deflated: Vec<u8>,
-    /// `ABCDEF+NotoSans-Regular`: the subset tag and PostScript name.
-    pub base_font: String,
-    /// Character → subset glyph id, for every character the document uses.
-    pub char_to_gid: Vec<(char, u16)>,
-    /// Subset glyph id → advance in font units.
-    pub widths: Vec<(u16, u16)>,
+fn face_index(face: FontFace) -> usize {
+    match face {
+        FontFace::Regular => 0,
+        FontFace::Bold => 1,
+        FontFace::Mono => 2,
+    }
 }
 
-/// The glyphs each face uses, as flags indexed by original glyph id.
+/// One face's subset: glyph mapping and ready-made PDF objects.
+#[derive(Debug)]
+pub(super) struct Subset {
+    /// `ABCDEF+NotoSans-Regular`: the subset tag and PostScript name.
+    pub base_font: String,
+    /// Character → subset glyph id, for every character of the glyph set.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub char_to_gid: Vec<(char, u16)>,
+    /// Bundled glyph id → subset glyph id (0 = not in the subset).
+    pub remap: Vec<u16>,
+    /// The subset TrueType program, and compressed.
+    program: (Vec<u8>, Vec<u8>),
+    /// The `/ToUnicode` CMap, and compressed.
+    to_unicode: (Vec<u8>, Vec<u8>),
+    /// The FontDescriptor without `/FontFile2`.
+    descriptor: Dictionary,
+    /// The CIDFontType2 dictionary without `/FontDescriptor`.
+    cid_font: Dictionary,
+    /// Subset glyph id → advance in font units, for tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    widths: Vec<u16>,
+}
+
+impl Subset {
+    /// Adds the font's objects to `doc`; returns the Type0 font's id.
+    pub(super) fn add_to(&self, doc: &mut lopdf::Document, compress: bool) -> ObjectId {
+        let stream = |pair: &(Vec<u8>, Vec<u8>), length1: bool| {
+            let mut dict = Dictionary::new();
+            if length1 {
+                dict.set("Length1", pair.0.len() as i64);
+            }
+            if compress {
+                dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                Stream::new(dict, pair.1.clone()).with_compression(false)
+            } else {
+                Stream::new(dict, pair.0.clone()).with_compression(false)
+            }
+        };
+        let program = doc.add_object(stream(&self.program, true));
+        let mut descriptor = self.descriptor.clone();
+        descriptor.set("FontFile2", Object::Reference(program));
+        let descriptor = doc.add_object(descriptor);
+        let mut cid_font = self.cid_font.clone();
+        cid_font.set("FontDescriptor", Object::Reference(descriptor));
+        let to_unicode = doc.add_object(stream(&self.to_unicode, false));
+        let name = Object::Name(self.base_font.as_bytes().to_vec());
+        let mut type0 = Dictionary::new();
+        type0.set("Type", Object::Name(b"Font".to_vec()));
+        type0.set("Subtype", Object::Name(b"Type0".to_vec()));
+        type0.set("BaseFont", name);
+        type0.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+        type0.set(
+            "DescendantFonts",
+            Object::Array(vec![Object::Dictionary(cid_font)]),
+        );
+        type0.set("ToUnicode", Object::Reference(to_unicode));
+        doc.add_object(type0)
+    }
+}
+
+/// The glyphs each face uses, as flags indexed by bundled glyph id.
 #[derive(Debug, Default)]
 pub(super) struct Usage {
     used: [Vec<bool>; 3],
@@ -74,7 +131,7 @@ impl Usage {
                 let face = set.face(run.face);
                 let used = &mut usage.used[face_index(run.face)];
                 for c in run.text.chars() {
-                    let gid = face.glyph_id(c).ok_or(PdfError::MissingGlyph {
+                    let gid = face.glyph_id(c).ok_or_else(|| PdfError::MissingGlyph {
                         page: p + 1,
                         item: i,
                         ch: c,
@@ -89,7 +146,7 @@ impl Usage {
         Ok(usage)
     }
 
-    /// The original glyph ids `face` uses, ascending (empty when unused).
+    /// The bundled glyph ids `face` uses, ascending (empty when unused).
     pub(super) fn glyphs(&self, face: FontFace) -> Vec<u16> {
         self.used[face_index(face)]
             .iter()
@@ -97,14 +154,6 @@ impl Usage {
             .filter(|(_, used)| **used)
             .filter_map(|(gid, _)| u16::try_from(gid).ok())
             .collect()
-    }
-}
-
-fn face_index(face: FontFace) -> usize {
-    match face {
-        FontFace::Regular => 0,
-        FontFace::Bold => 1,
-        FontFace::Mono => 2,
     }
 }
 
@@ -118,13 +167,14 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, Arc<Subset>>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// Empties the subset cache (benchmarks use it to time the cold path).
+/// Empties the per-process font subset cache. Output bytes never depend on
+/// it; benchmarks use it to time the cold path.
 #[doc(hidden)]
 pub fn clear_subset_cache() {
     cache().lock().unwrap_or_else(|e| e.into_inner()).clear();
 }
 
-/// The subset of `face` for `glyphs` (original ids, ascending, non-empty),
+/// The subset of `face` for `glyphs` (bundled ids, ascending, non-empty),
 /// from the cache or freshly made.
 pub(super) fn subset(face: FontFace, glyphs: Vec<u16>) -> Result<Arc<Subset>, PdfError> {
     let key = (face, glyphs);
@@ -144,11 +194,14 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
     let face = fonts().face(face_id);
     let mut remapper = subsetter::GlyphRemapper::new();
     let mut char_to_gid = Vec::with_capacity(glyphs.len());
-    let mut widths = Vec::with_capacity(glyphs.len() + 1);
-    widths.push((0, face.glyph_advance_units(0)));
+    let mut remap = vec![0u16; face.glyph_count()];
+    let mut widths = vec![face.glyph_advance_units(0)];
     for &gid in glyphs {
         let new = remapper.remap(gid);
-        widths.push((new, face.glyph_advance_units(gid)));
+        if let Some(slot) = remap.get_mut(usize::from(gid)) {
+            *slot = new;
+        }
+        widths.push(face.glyph_advance_units(gid));
         if let Some(c) = face.char_of_glyph(gid) {
             char_to_gid.push((c, new));
         }
@@ -157,72 +210,190 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         face: face_id,
         message: e.to_string(),
     })?;
-    let deflated = super::stream::deflate(&program)?;
 
-    // The tag: six capitals derived from the face and glyph set (ISO 32000-1 9.6.4).
+    // The tag: six capitals derived from the face and glyph set.
     let mut h = StableHasher::new();
     h.update(face.postscript_name().as_bytes());
     for g in glyphs {
         h.update(&g.to_le_bytes());
     }
     let mut bits = h.finish128()[0];
-    let mut tag = String::with_capacity(7 + face.postscript_name().len());
+    let mut base_font = String::with_capacity(7 + face.postscript_name().len());
     for _ in 0..6 {
-        tag.push(char::from(b'A' + (bits % 26) as u8));
+        base_font.push(char::from(b'A' + (bits % 26) as u8));
         bits /= 26;
     }
-    tag.push('+');
-    tag.push_str(face.postscript_name());
+    base_font.push('+');
+    base_font.push_str(face.postscript_name());
+
+    let upm = f64::from(face.units_per_em().max(1));
+    let scale = |v: i64| (v as f64 * 1000.0 / upm).round() as i64;
+    let (ascent, descent, cap_height) = face.vertical_units();
+    let [x_min, y_min, x_max, y_max] = face.bbox_units();
+    let italic = face.italic_angle();
+    let fixed_pitch = face_id == FontFace::Mono;
+    // Flags (ISO 32000-1 Table 123): nonsymbolic, fixed pitch, italic.
+    let flags = 32 | i64::from(fixed_pitch) | if italic != 0.0 { 64 } else { 0 };
+    // No table holds StemV; estimate it from the weight class as producers do.
+    let stem_v = 50 + (f64::from(face.weight_class()) / 65.0).powi(2).round() as i64;
+    let name = Object::Name(base_font.as_bytes().to_vec());
+
+    let mut descriptor = Dictionary::new();
+    descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
+    descriptor.set("FontName", name.clone());
+    descriptor.set("Flags", flags);
+    descriptor.set(
+        "FontBBox",
+        Object::Array(
+            [x_min, y_min, x_max, y_max]
+                .iter()
+                .map(|v| Object::Integer(scale(i64::from(*v))))
+                .collect(),
+        ),
+    );
+    descriptor.set("ItalicAngle", Object::Real(italic));
+    descriptor.set("Ascent", scale(i64::from(ascent)));
+    descriptor.set("Descent", scale(i64::from(descent)));
+    descriptor.set("CapHeight", scale(i64::from(cap_height)));
+    descriptor.set("StemV", stem_v);
+
+    let mut system_info = Dictionary::new();
+    system_info.set(
+        "Registry",
+        Object::String(b"Adobe".to_vec(), StringFormat::Literal),
+    );
+    system_info.set(
+        "Ordering",
+        Object::String(b"Identity".to_vec(), StringFormat::Literal),
+    );
+    system_info.set("Supplement", 0);
+    let mut cid_font = Dictionary::new();
+    cid_font.set("Type", Object::Name(b"Font".to_vec()));
+    cid_font.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
+    cid_font.set("BaseFont", name);
+    cid_font.set("CIDSystemInfo", Object::Dictionary(system_info));
+    // Subset glyph ids are 0..n, so one run covers every width.
+    let w: Vec<Object> = widths
+        .iter()
+        .map(|&adv| Object::Integer(scale(i64::from(adv))))
+        .collect();
+    cid_font.set("DW", 1000);
+    cid_font.set(
+        "W",
+        Object::Array(vec![Object::Integer(0), Object::Array(w)]),
+    );
+    cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+
+    let cmap = to_unicode_cmap(&char_to_gid).into_bytes();
+    let program_deflated = super::stream::deflate(&program, super::stream::LEVEL_FONT)?;
+    let cmap_deflated = super::stream::deflate(&cmap, super::stream::LEVEL_FONT)?;
     Ok(Subset {
-        program,
-        deflated,
-        base_font: tag,
+        base_font,
         char_to_gid,
+        remap,
+        program: (program, program_deflated),
+        to_unicode: (cmap, cmap_deflated),
+        descriptor,
+        cid_font,
         widths,
     })
 }
 
-/// The printpdf font for a subset: a hand-built `ParsedFont` (no parsing)
-/// whose cmap points at subset glyph ids.
-pub(super) fn printpdf_font(face: &Face, subset: &Subset) -> PdfFont {
-    let (ascent, descent, _) = face.vertical_units();
-    let [x_min, y_min, x_max, y_max] = face.bbox_units();
-    let upm = face.units_per_em();
-    let codepoint_to_glyph: BTreeMap<u32, u16> = subset
-        .char_to_gid
-        .iter()
-        .map(|&(c, g)| (u32::from(c), g))
-        .collect();
-    let glyph_widths: BTreeMap<u16, u16> = subset.widths.iter().copied().collect();
-    let italic = face.italic_angle();
-    PdfFont::new(ParsedFont {
-        original_bytes: subset.program.clone(),
+/// A ToUnicode CMap mapping each subset glyph id (the Identity-H code) to
+/// its character (UTF-16BE), in `bfchar` blocks of at most 100 entries.
+fn to_unicode_cmap(char_to_gid: &[(char, u16)]) -> String {
+    let mut by_gid: Vec<(u16, char)> = char_to_gid.iter().map(|&(c, g)| (g, c)).collect();
+    by_gid.sort_unstable();
+    let mut s = String::with_capacity(400 + by_gid.len() * 16);
+    s.push_str(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for chunk in by_gid.chunks(100) {
+        let _ = writeln!(s, "{} beginbfchar", chunk.len());
+        for (gid, c) in chunk {
+            let _ = write!(s, "<{gid:04X}> <");
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(s, "{u:04X}");
+            }
+            s.push_str(">\n");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s
+}
+
+/// The printpdf font printpdf itself would embed for a subset (a hand-built
+/// `ParsedFont` whose cmap points at subset glyph ids); the test comparing
+/// our content streams with printpdf's uses it.
+#[cfg(test)]
+pub(super) fn printpdf_font(face: FontFace, subset: &Subset) -> printpdf::PdfFont {
+    let f = fonts().face(face);
+    let (ascent, descent, _) = f.vertical_units();
+    printpdf::PdfFont::new(printpdf::ParsedFont {
+        original_bytes: subset.program.0.clone(),
         font_index: 0,
         font_name: Some(subset.base_font.clone()),
-        codepoint_to_glyph,
-        glyph_widths,
-        units_per_em: upm,
-        font_metrics: FontMetrics { ascent, descent },
-        font_type: FontType::TrueType,
-        pdf_font_metrics: PdfFontMetricsStub {
-            units_per_em: upm,
-            x_min,
-            y_min,
-            x_max,
-            y_max,
-            // printpdf derives /ItalicAngle from the caret slope.
-            caret_slope_rise: if italic == 0.0 { 1 } else { 1000 },
-            caret_slope_run: if italic == 0.0 {
-                0
-            } else {
-                (-(italic.to_radians().tan()) * 1000.0).round() as i16
-            },
-            us_weight_class: face.weight_class(),
-        },
+        codepoint_to_glyph: subset
+            .char_to_gid
+            .iter()
+            .map(|&(c, g)| (u32::from(c), g))
+            .collect(),
+        glyph_widths: (0u16..).zip(subset.widths.iter().copied()).collect(),
+        units_per_em: f.units_per_em(),
+        font_metrics: printpdf::FontMetrics { ascent, descent },
+        font_type: printpdf::FontType::TrueType,
+        pdf_font_metrics: printpdf::PdfFontMetricsStub::default(),
     })
 }
 
-/// The fixed printpdf font id of a face.
-pub(super) fn font_id(face: FontFace) -> FontId {
-    FontId(resource_name(face).to_owned())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmap_maps_subset_ids_to_utf16() {
+        let s = to_unicode_cmap(&[('\u{202F}', 2), ('A', 1), ('😀', 3)]);
+        assert!(
+            s.contains(
+                "3 beginbfchar\n<0001> <0041>\n<0002> <202F>\n<0003> <D83DDE00>\nendbfchar\n"
+            ),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn subsets_are_small_and_tagged() {
+        let face = fonts().face(FontFace::Regular);
+        let glyphs: Vec<u16> = "Beløp €\u{202F}"
+            .chars()
+            .filter_map(|c| face.glyph_id(c))
+            .collect();
+        let mut sorted = glyphs.clone();
+        sorted.sort_unstable();
+        let s = make_subset(FontFace::Regular, &sorted).unwrap();
+        assert!(s.program.0.len() < 4000, "{}", s.program.0.len());
+        assert_eq!(s.base_font.len(), "ABCDEF+NotoSans-Regular".len());
+        assert!(s.base_font.ends_with("+NotoSans-Regular"));
+        assert_eq!(s.char_to_gid.len(), 8);
+        let parsed = ttf_parser::Face::parse(&s.program.0, 0).unwrap();
+        for (c, g) in &s.char_to_gid {
+            let orig = face.glyph_id(*c).unwrap();
+            assert_eq!(
+                parsed.glyph_hor_advance(ttf_parser::GlyphId(*g)),
+                Some(face.glyph_advance_units(orig)),
+                "{c:?}"
+            );
+        }
+        // Same glyph set, same tag; another set, another tag.
+        let again = make_subset(FontFace::Regular, &sorted).unwrap();
+        assert_eq!(s.base_font, again.base_font);
+        assert_eq!(s.program, again.program);
+        let other = make_subset(FontFace::Regular, &sorted[1..]).unwrap();
+        assert_ne!(s.base_font, other.base_font);
+    }
 }

@@ -9,15 +9,14 @@
 //! Samples are PNG-predicted (`/Predictor 15`, per-row filter chosen by the
 //! usual minimum-sum heuristic) and Flate-compressed.
 //!
-//! Encoded images are cached per process, keyed by a hash of the pixels and
-//! verified byte for byte on a hit, so a brand's logo is encoded once.
+//! Encoded images are cached per process (the last eight, compared byte for
+//! byte), so a brand's logo is encoded once.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
 use lopdf::{Dictionary, Document, Object, Stream};
 
 use super::PdfError;
-use super::identity::StableHasher;
 use crate::layout::document::Raster;
 
 /// An encoded image: colour stream and optional soft mask, both deflated.
@@ -33,8 +32,11 @@ struct Encoded {
 
 const CACHE_LIMIT: usize = 8;
 
-fn cache() -> &'static Mutex<Vec<([u64; 2], Arc<Encoded>)>> {
-    static CACHE: OnceLock<Mutex<Vec<([u64; 2], Arc<Encoded>)>>> = OnceLock::new();
+/// Encoded images, oldest first.
+type Cache = Mutex<Vec<Arc<Encoded>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(Vec::new()))
 }
 
@@ -60,12 +62,8 @@ pub(super) fn validate(index: usize, raster: &Raster) -> Result<(), PdfError> {
 }
 
 fn encoded(raster: &Raster) -> Result<Arc<Encoded>, PdfError> {
-    let mut h = StableHasher::new();
-    h.update(&raster.width.to_le_bytes());
-    h.update(&raster.height.to_le_bytes());
-    h.update(&[u8::from(raster.has_alpha)]);
-    h.update(&raster.pixels);
-    let key = h.finish128();
+    // A handful of entries: comparing the pixels outright (memcmp) is cheaper
+    // than hashing them, and exact.
     let same = |e: &Encoded| {
         e.width == raster.width
             && e.height == raster.height
@@ -74,7 +72,7 @@ fn encoded(raster: &Raster) -> Result<Arc<Encoded>, PdfError> {
     };
     {
         let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, hit)) = cache.iter().find(|(k, e)| *k == key && same(e)) {
+        if let Some(hit) = cache.iter().find(|e| same(e)) {
             return Ok(Arc::clone(hit));
         }
     }
@@ -90,9 +88,12 @@ fn encoded(raster: &Raster) -> Result<Arc<Encoded>, PdfError> {
     } else {
         (raster.pixels.clone(), None)
     };
-    let color = super::stream::deflate(&predict(&color, width, 3))?;
+    let color = super::stream::deflate(&predict(&color, width, 3), super::stream::LEVEL_IMAGE)?;
     let alpha = match alpha {
-        Some(a) => Some(super::stream::deflate(&predict(&a, width, 1))?),
+        Some(a) => Some(super::stream::deflate(
+            &predict(&a, width, 1),
+            super::stream::LEVEL_IMAGE,
+        )?),
         None => None,
     };
     let made = Arc::new(Encoded {
@@ -107,7 +108,7 @@ fn encoded(raster: &Raster) -> Result<Arc<Encoded>, PdfError> {
     if cache.len() >= CACHE_LIMIT {
         cache.remove(0);
     }
-    cache.push((key, Arc::clone(&made)));
+    cache.push(Arc::clone(&made));
     Ok(made)
 }
 

@@ -17,7 +17,7 @@ use printpdf::{
 };
 
 use super::PdfError;
-use super::fonts::font_id;
+use super::fonts::resource_name;
 use crate::layout::FontFace;
 use crate::layout::document::{Image, Item, Line, Page, Path, Rect, Rgb, TextRun};
 
@@ -86,8 +86,9 @@ pub(super) fn build(number: usize, page: &Page) -> Result<PdfPage, PdfError> {
 }
 
 fn to_hund(v: f32) -> Option<Hund> {
-    v.is_finite()
-        .then(|| (f64::from(v) * 100.0).round() as Hund)
+    // Round half away from zero, like `f64::round`, without the libm call.
+    let x = f64::from(v) * 100.0;
+    v.is_finite().then(|| (x + 0.5f64.copysign(x)) as Hund)
 }
 
 /// `k / 100` as the nearest `f32`, which prints as the short decimal.
@@ -181,7 +182,7 @@ impl Writer {
         if self.font != Some((run.face, size)) {
             self.font = Some((run.face, size));
             self.ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id(run.face)),
+                font: PdfFontHandle::External(printpdf::FontId(resource_name(run.face).to_owned())),
                 size: pt(size),
             });
         }
@@ -332,6 +333,17 @@ mod tests {
             assert_eq!(pt(k).0.to_string(), s);
         }
         assert_eq!(to_hund(f32::NAN), None);
+        assert_eq!(to_hund(f32::INFINITY), None);
+        for (v, k) in [
+            (0.00125f32, 0),
+            (0.125, 13),
+            (-0.125, -13),
+            (0.004, 0),
+            (-12.345, -1235),
+            (1e6, 100_000_000),
+        ] {
+            assert_eq!(to_hund(v), Some(k), "{v}");
+        }
         // Flip in integers: 841.89 − 100.07 = 741.82 exactly.
         assert_eq!(pt(84189 - 10007).0.to_string(), "741.82");
     }

@@ -66,10 +66,10 @@ fn qr(items: &mut Vec<Item>, x0: f32, y0: f32) {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            let dark = state % 2 == 0;
+            let dark = state.is_multiple_of(2);
             let mut len = 1;
             if dark {
-                while col + len < 41 && state % (len as u32 + 2) == 0 {
+                while col + len < 41 && state.is_multiple_of(len as u32 + 2) {
                     len += 1;
                 }
                 items.push(fill(
@@ -304,7 +304,7 @@ fn same_document_same_bytes() {
 fn same_bytes_on_four_threads() {
     let doc = sample(60);
     let reference = write(&doc, &PdfOptions::default()).unwrap();
-    let results: Vec<Vec<u8>> = std::thread::scope(|s| {
+    let results: Vec<Vec<Vec<u8>>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..4)
             .map(|i| {
                 let doc = &doc;
@@ -314,15 +314,16 @@ fn same_bytes_on_four_threads() {
                     }
                     (0..5)
                         .map(|_| write(doc, &PdfOptions::default()).unwrap())
-                        .last()
-                        .unwrap()
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    for r in results {
-        assert!(r == reference, "thread output differs");
+    for (t, outputs) in results.iter().enumerate() {
+        for (n, r) in outputs.iter().enumerate() {
+            assert!(*r == reference, "thread {t}, write {n} differs");
+        }
     }
 }
 
@@ -441,10 +442,10 @@ fn uncompressed_output_is_readable_and_valid() {
     let page = *lo.get_pages().get(&1).unwrap();
     let content = String::from_utf8(lo.get_page_content(page)).unwrap();
     for token in content.split_whitespace() {
-        if let Some((_, decimals)) = token.split_once('.') {
-            if token.parse::<f64>().is_ok() {
-                assert!(decimals.len() <= 3, "float noise: {token}");
-            }
+        if let Some((_, decimals)) = token.split_once('.')
+            && token.parse::<f64>().is_ok()
+        {
+            assert!(decimals.len() <= 3, "float noise: {token}");
         }
     }
     let path = temp_pdf("plain", &bytes);
@@ -593,4 +594,140 @@ fn bad_documents_are_refused_with_a_location() {
         write(&doc, &PdfOptions::default()),
         Err(PdfError::PageSize { page: 1, .. })
     ));
+}
+
+/// Our content encoder must write exactly what printpdf writes for the same
+/// ops: decode both streams and compare operator by operator.
+#[test]
+fn content_encoder_matches_printpdf() {
+    let mut doc = sample(40);
+    doc.images.push(Raster {
+        width: 1,
+        height: 1,
+        pixels: vec![255, 0, 0],
+        has_alpha: false,
+    });
+    let items = &mut doc.pages[0].items;
+    items.push(Item::Image(Image {
+        x: Pt(400.5),
+        y: Pt(20.25),
+        width: Pt(150.0),
+        height: Pt(50.0),
+        image: 0,
+    }));
+    items.push(Item::Path(Path {
+        polygons: vec![
+            vec![
+                (Pt(300.0), Pt(20.0)),
+                (Pt(340.0), Pt(20.0)),
+                (Pt(320.0), Pt(60.0)),
+            ],
+            vec![(Pt(10.0), Pt(10.0)), (Pt(12.0), Pt(10.0))],
+        ],
+        fill: Rgb(230, 160, 0),
+    }));
+    items.push(Item::Rect(Rect {
+        x: Pt(10.0),
+        y: Pt(10.0),
+        width: Pt(5.0),
+        height: Pt(5.0),
+        fill: Some(Rgb(1, 2, 3)),
+        stroke: Some((Rgb(4, 5, 6), Pt(0.75))),
+    }));
+    items.push(Item::Rect(Rect {
+        x: Pt(20.0),
+        y: Pt(10.0),
+        width: Pt(5.0),
+        height: Pt(5.0),
+        fill: None,
+        stroke: Some((Rgb(4, 5, 6), Pt(0.25))),
+    }));
+
+    let usage = fonts::Usage::collect(&doc).unwrap();
+    let mut pdf = printpdf::PdfDocument::new("x");
+    let mut subsets = Vec::new();
+    for face in fonts::FACES {
+        let subset = fonts::subset(face, usage.glyphs(face)).unwrap();
+        pdf.resources.fonts.map.insert(
+            printpdf::FontId(fonts::resource_name(face).to_owned()),
+            fonts::printpdf_font(face, &subset),
+        );
+        subsets.push((face, subset));
+    }
+    let mut maps = content::GlyphMaps::default();
+    for (face, subset) in &subsets {
+        maps.set(*face, &subset.remap);
+    }
+    let mut ours = Vec::new();
+    for (i, p) in doc.pages.iter().enumerate() {
+        let page = page::build(i + 1, p).unwrap();
+        ours.push(content::encode(&page.ops, &maps).unwrap());
+        pdf.pages.push(page);
+    }
+    let opts = printpdf::PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let page_ids: Vec<_> = lo.get_pages().into_values().collect();
+    assert_eq!(page_ids.len(), ours.len());
+    for (n, (id, mine)) in page_ids.into_iter().zip(ours).enumerate() {
+        let theirs = lo.get_page_content(id);
+        let a = lopdf::content::Content::decode(&theirs).unwrap().operations;
+        let b = lopdf::content::Content::decode(&mine).unwrap().operations;
+        assert_eq!(a.len(), b.len(), "page {n}: operation count");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.operator, y.operator, "page {n}");
+            assert_eq!(x.operands.len(), y.operands.len(), "{x:?} vs {y:?}");
+            for (p, q) in x.operands.iter().zip(&y.operands) {
+                match (p.as_float(), q.as_float()) {
+                    (Ok(p), Ok(q)) => assert!((p - q).abs() < 1e-6, "{x:?} vs {y:?}"),
+                    _ => assert_eq!(p, q, "{x:?} vs {y:?}"),
+                }
+            }
+        }
+        // And byte for byte, once printpdf's newline-joined form is compared.
+        assert!(theirs == mine, "page {n}: bytes differ");
+    }
+}
+
+/// The test binary runs itself twice as a child process; every process must
+/// produce the same bytes (no per-process state such as printpdf's id counter
+/// or `RandomState` leaks into the file).
+#[test]
+fn same_bytes_across_processes() {
+    let digest = |bytes: &[u8]| {
+        let mut h = identity::StableHasher::new();
+        h.update(bytes);
+        let [a, b] = h.finish128();
+        format!("{a:016x}{b:016x}")
+    };
+    let doc = sample(30);
+    let ours = digest(&write(&doc, &PdfOptions::default()).unwrap());
+    if std::env::var_os("KRAVIA_PDF_CHILD").is_some() {
+        println!("PDFHASH={ours}");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    for _ in 0..2 {
+        let out = Command::new(&exe)
+            .args([
+                "--exact",
+                "pdf::tests::same_bytes_across_processes",
+                "--nocapture",
+            ])
+            .env("KRAVIA_PDF_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let theirs = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("PDFHASH="))
+            .unwrap_or_else(|| panic!("child printed no hash:\n{stdout}"));
+        assert_eq!(theirs, ours);
+    }
 }

@@ -300,6 +300,20 @@ pub enum ColumnField {
 }
 
 impl ColumnField {
+    /// The name used in templates: `unit_price`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ColumnField::Description => "description",
+            ColumnField::ItemId => "item_id",
+            ColumnField::Quantity => "quantity",
+            ColumnField::UnitPrice => "unit_price",
+            ColumnField::VatRate => "vat_rate",
+            ColumnField::VatAmount => "vat_amount",
+            ColumnField::Net => "net",
+            ColumnField::Amount => "amount",
+        }
+    }
+
     /// The columns every template must have (the law asks for them).
     pub const REQUIRED: [ColumnField; 5] = [
         ColumnField::Description,
@@ -605,7 +619,7 @@ impl Template {
             if !cols.iter().any(|c| c.field == required) {
                 return Err(invalid(format!(
                     "[table] columns: the column {:?} is missing (invoices must show description, quantity, unit price, VAT rate and amount)",
-                    field_name(required)
+                    required.name()
                 )));
             }
         }
@@ -613,7 +627,7 @@ impl Template {
             if cols[..i].iter().any(|d| d.field == c.field) {
                 return Err(invalid(format!(
                     "[table] columns: the column {:?} appears twice",
-                    field_name(c.field)
+                    c.field.name()
                 )));
             }
         }
@@ -636,19 +650,6 @@ impl Template {
             });
         }
         Ok(())
-    }
-}
-
-fn field_name(f: ColumnField) -> &'static str {
-    match f {
-        ColumnField::Description => "description",
-        ColumnField::ItemId => "item_id",
-        ColumnField::Quantity => "quantity",
-        ColumnField::UnitPrice => "unit_price",
-        ColumnField::VatRate => "vat_rate",
-        ColumnField::VatAmount => "vat_amount",
-        ColumnField::Net => "net",
-        ColumnField::Amount => "amount",
     }
 }
 

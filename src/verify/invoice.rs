@@ -25,8 +25,10 @@ pub enum CustomerKind {
 
 /// An invoice whose data has passed every cross-check.
 ///
-/// Obtain one with [`crate::verify::verify`]; it cannot be built otherwise.
+/// Obtain one with [`crate::verify::verify`]; it cannot be built otherwise
+/// (`#[non_exhaustive]` forbids construction outside this crate).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct VerifiedInvoice {
     /// Kravia's invoice number, `"KJ65C-190025"`.
     pub invoice_number: String,
@@ -64,7 +66,6 @@ pub struct VerifiedInvoice {
     pub prices_incl_vat: bool,
     /// Non-fatal findings (e.g. `dates_derived`).
     pub warnings: Vec<Finding>,
-    pub(crate) _sealed: (),
 }
 
 /// The seller, checked.

@@ -180,7 +180,6 @@ pub fn verify(
                 payment,
                 prices_incl_vat: kind == CustomerKind::Consumer,
                 warnings: f.warnings,
-                _sealed: (),
             })
         }
         _ => {
@@ -207,7 +206,7 @@ pub(crate) fn grouped(minor: i64) -> String {
     let digits = minor.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);

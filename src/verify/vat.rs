@@ -233,7 +233,7 @@ pub(super) fn order_vat(input: &Input<'_>, lines: &[Line], f: &mut Findings) -> 
             }),
         }
     }
-    per_rate.sort_by(|a, b| b.rate.cmp(&a.rate));
+    per_rate.sort_by_key(|s| std::cmp::Reverse(s.rate));
     // Σ over the order's own vat_amount fields, not only the lines that passed, so
     // one bad line is not reported twice under different numbers.
     let sum: Money = input

@@ -1,8 +1,11 @@
 //! Integration tests: one binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod architecture;
+mod batch;
 mod cli;
 mod client;
+mod codes;
 mod fixtures;
 mod properties;
 mod robustness;

@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, IsTerminal};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -93,17 +93,25 @@ pub fn run(args: &BatchArgs, out: &mut Printer) -> Outcome {
     let namer = Namer::default();
     let (job_tx, job_rx) = sync_channel::<Job>(jobs * QUEUE_PER_JOB);
     let job_rx = Mutex::new(job_rx);
+    let writers = writers_for(jobs);
+    let (pdf_tx, pdf_rx) = sync_channel::<Rendered>(writers * QUEUE_PER_JOB);
+    let pdf_rx = Mutex::new(pdf_rx);
     let (res_tx, res_rx) = std::sync::mpsc::channel::<(usize, Entry)>();
 
     let mut results: Vec<Option<Entry>> = Vec::new();
     let read_error = std::thread::scope(|scope| {
         let reader = scope.spawn(move || source.feed(&job_tx));
         for _ in 0..jobs {
-            let res_tx = res_tx.clone();
+            let (res_tx, pdf_tx) = (res_tx.clone(), pdf_tx.clone());
             let (job_rx, setup, namer) = (&job_rx, &setup, &namer);
-            scope.spawn(move || worker(job_rx, &res_tx, setup, namer));
+            scope.spawn(move || worker(job_rx, &res_tx, &pdf_tx, setup, namer));
         }
-        drop(res_tx);
+        for _ in 0..writers {
+            let res_tx = res_tx.clone();
+            let pdf_rx = &pdf_rx;
+            scope.spawn(move || writer(pdf_rx, &res_tx));
+        }
+        drop((res_tx, pdf_tx));
         for (index, entry) in res_rx {
             if results.len() <= index {
                 results.resize_with(index + 1, || None);
@@ -352,7 +360,13 @@ struct Pair {
 }
 
 /// Parses one `{transaction, session}` document; errors name the field.
+///
+/// Plain serde_json first (about half the cost of tracking the path); only
+/// a document that fails is parsed again to find the field.
 fn parse_pair(text: &str) -> Result<Pair, (String, String)> {
+    if let Ok(pair) = serde_json::from_str::<Pair>(text) {
+        return Ok(pair);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let pair: Pair = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -407,7 +421,8 @@ fn load(payload: Payload) -> Result<(Transaction, Option<Session>), (String, Str
 
 fn worker(
     jobs: &Mutex<Receiver<Job>>,
-    results: &std::sync::mpsc::Sender<(usize, Entry)>,
+    results: &Sender<(usize, Entry)>,
+    pdfs: &SyncSender<Rendered>,
     setup: &Setup,
     namer: &Namer,
 ) {
@@ -418,16 +433,73 @@ fn worker(
         };
         let Ok(job) = job else { return };
         let index = job.index;
-        let entry = process(job, setup, namer);
+        let sent = match process(job, setup, namer) {
+            Ok(rendered) => pdfs.send(rendered).map_err(drop),
+            Err(entry) => results.send((index, entry)).map_err(drop),
+        };
+        if sent.is_err() {
+            return;
+        }
+    }
+}
+
+/// A rendered invoice on its way to a writer.
+struct Rendered {
+    index: usize,
+    input: String,
+    path: PathBuf,
+    pdf: Vec<u8>,
+}
+
+/// How many threads write files: each write waits for `fsync` (milliseconds
+/// on a journaling file system), so writes overlap each other and the
+/// rendering instead of holding up a render thread.
+fn writers_for(jobs: usize) -> usize {
+    if let Some(n) = std::env::var("KRAVIA_TMP_WRITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    (jobs * 4).clamp(4, 16)
+}
+
+/// Writes rendered invoices atomically (temporary file, `fsync`, rename).
+fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, Entry)>) {
+    loop {
+        let item = {
+            let rx = pdfs.lock().unwrap_or_else(PoisonError::into_inner);
+            rx.recv()
+        };
+        let Ok(Rendered {
+            index,
+            input,
+            path,
+            pdf,
+        }) = item
+        else {
+            return;
+        };
+        let entry = match write_atomic(&path, &pdf) {
+            Ok(()) => Entry::new(
+                input,
+                Status::Rendered {
+                    output: path.display().to_string(),
+                },
+            ),
+            Err(e) => Entry::fatal(input, "", &e),
+        };
+        drop(pdf);
         if results.send((index, entry)).is_err() {
             return;
         }
     }
 }
 
-/// One input, start to end. Claims exactly one name slot (possibly empty) so
-/// that the inputs after it are never kept waiting.
-fn process(job: Job, setup: &Setup, namer: &Namer) -> Entry {
+/// One input up to its PDF: `Ok` a PDF for the writers, `Err` the input's
+/// final result (failed, or skipped). Claims exactly one name slot (possibly
+/// empty) so that the inputs after it are never kept waiting.
+fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     let Job {
         index,
         input,
@@ -442,23 +514,27 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Entry {
         Ok(Ok(inv)) => inv,
         Ok(Err(early)) => {
             namer.claim(index, None);
-            return match early {
+            return Err(match early {
                 Early::Rejected(errors) => Entry::failed(input, errors),
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
-            };
+            });
         }
         Err(_) => {
             namer.claim(index, None);
-            return Entry::fatal(input, "", "internal error while reading the input");
+            return Err(Entry::fatal(
+                input,
+                "",
+                "internal error while reading the input",
+            ));
         }
     };
     let name = namer
         .claim(index, Some(safe_stem(&invoice.invoice_number)))
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
-    let shown = path.display().to_string();
     if setup.skip_existing && path.exists() {
-        return Entry::new(input, Status::Skipped { output: shown });
+        let output = path.display().to_string();
+        return Err(Entry::new(input, Status::Skipped { output }));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<u8>, String> {
         let locale =
@@ -468,30 +544,22 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Entry {
         read_back(&doc, &invoice, locale).map_err(|e| e.to_string())?;
         kravia_invoice::pdf::write(&doc, &setup.options.pdf).map_err(|e| e.to_string())
     }));
-    let pdf = match rendered {
-        Ok(Ok(pdf)) => pdf,
-        Ok(Err(e)) => {
-            return Entry::fatal(
+    let message = match rendered {
+        Ok(Ok(pdf)) => {
+            return Ok(Rendered {
+                index,
                 input,
-                "",
-                &format!("rendering invoice {}: {e}", invoice.invoice_number),
-            );
+                path,
+                pdf,
+            });
         }
-        Err(_) => {
-            return Entry::fatal(
-                input,
-                "",
-                &format!(
-                    "rendering invoice {}: internal error",
-                    invoice.invoice_number
-                ),
-            );
-        }
+        Ok(Err(e)) => format!("rendering invoice {}: {e}", invoice.invoice_number),
+        Err(_) => format!(
+            "rendering invoice {}: internal error",
+            invoice.invoice_number
+        ),
     };
-    match write_atomic(&path, &pdf) {
-        Ok(()) => Entry::new(input, Status::Rendered { output: shown }),
-        Err(e) => Entry::fatal(input, "", &e),
-    }
+    Err(Entry::fatal(input, "", &message))
 }
 
 /// Why an input ended before rendering.

@@ -1,0 +1,245 @@
+//! Render pipeline benchmarks: verify, layout, PDF, and all together, for the
+//! one-page NO B2B fixture and a generated 140-line invoice.
+//!
+//! ```sh
+//! cargo bench --bench render
+//! ```
+//!
+//! Before timing, the PDF sizes are printed to stderr (with the fixture's logo
+//! and without a logo), and every generated PDF is checked to start with
+//! `%PDF-`. The 140-line invoice is built from the fixture's structure: 140
+//! items over 25 %, 15 %, 12 % and 0 %, each `vat_amount` =
+//! `amount × r / (100 + r)` rounded half away from zero, order and capture
+//! sums consistent; KID and account are the fixture's (valid).
+#![allow(missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+
+use kravia_invoice::Brand;
+use kravia_invoice::dintero::{Session, Transaction};
+use kravia_invoice::render::{
+    RenderOptions, layout_document, read_back, render, resolve_locale, resolve_template,
+};
+use kravia_invoice::template::Template;
+use kravia_invoice::verify::verify;
+
+const FIXTURE: &str = "tests/fixtures/pub_ok_no_b2b_three_rates";
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
+}
+
+fn read_json(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture_dir().join(name)).unwrap()).unwrap()
+}
+
+/// `round(amount × r / (100 + r))`, half away from zero, in integers.
+fn vat_of(amount: i64, rate: i64) -> i64 {
+    let num = amount * rate;
+    let den = 100 + rate;
+    (2 * num + den) / (2 * den)
+}
+
+/// The fixture's transaction and session with `n` items instead of three.
+fn many_lines(n: usize) -> (Value, Value) {
+    let mut tx = read_json("transaction.json");
+    let mut session = read_json("session.json");
+    let rates = [25, 15, 12, 0];
+    let words = [
+        "Åkle i ull",
+        "Økologisk eplemost",
+        "Togbillett Flåmsbana",
+        "Kontorstol med nakkestøtte og justerbare armlener, svart stoff",
+        "Skrivebordslampe",
+        "Blåbærsyltetøy 450 g",
+        "Kursavgift: «Regnskap for små bedrifter», to dager i Tromsø",
+        "Bøker",
+    ];
+    let mut items = Vec::with_capacity(n);
+    let mut captured = Vec::with_capacity(n + 1);
+    let (mut total, mut vat_total) = (0i64, 0i64);
+    for i in 0..n {
+        let rate = rates[i % rates.len()];
+        let quantity = 1 + (i % 5) as i64;
+        let amount = quantity * (1990 + 137 * i as i64);
+        let vat = vat_of(amount, rate);
+        total += amount;
+        vat_total += vat;
+        let line_id = format!("{}", i + 1);
+        items.push(json!({
+            "id": format!("SKU-{:04}", i + 1),
+            "line_id": line_id,
+            "description": format!("{} nr. {}", words[i % words.len()], i + 1),
+            "quantity": quantity,
+            "amount": amount,
+            "vat_amount": vat,
+            "vat": rate,
+            "type": "physical",
+        }));
+        captured.push(json!({"line_id": line_id, "amount": amount, "quantity": quantity}));
+    }
+    let shipping = session["order"]["shipping_option"].clone();
+    let ship_amount = shipping["amount"].as_i64().unwrap();
+    let ship_vat = shipping["vat_amount"].as_i64().unwrap();
+    assert_eq!(
+        ship_vat,
+        vat_of(ship_amount, shipping["vat"].as_i64().unwrap())
+    );
+    total += ship_amount;
+    vat_total += ship_vat;
+    captured.push(json!({"line_id": shipping["line_id"], "amount": ship_amount, "quantity": 1}));
+
+    let order = &mut session["order"];
+    order["items"] = Value::Array(items.clone());
+    order["amount"] = json!(total);
+    order["vat_amount"] = json!(vat_total);
+
+    let mut tx_items = items;
+    tx_items.push(json!({
+        "id": shipping["id"],
+        "line_id": shipping["line_id"],
+        "description": shipping["title"],
+        "quantity": 1,
+        "amount": ship_amount,
+        "vat_amount": ship_vat,
+        "vat": shipping["vat"],
+        "type": "shipping",
+    }));
+    tx["items"] = Value::Array(tx_items);
+    tx["amount"] = json!(total);
+    for ev in tx["events"].as_array_mut().unwrap() {
+        ev["amount"] = json!(total);
+        if ev["event"] == "INITIATE_CAPTURE" {
+            ev["items"] = Value::Array(captured.clone());
+        }
+    }
+    (tx, session)
+}
+
+struct Case {
+    name: &'static str,
+    tx: Transaction,
+    session: Session,
+}
+
+fn cases() -> Vec<Case> {
+    let parse = |tx: &Value, s: &Value| {
+        (
+            Transaction::from_json(&tx.to_string()).unwrap(),
+            Session::from_json(&s.to_string()).unwrap(),
+        )
+    };
+    let (tx, session) = parse(&read_json("transaction.json"), &read_json("session.json"));
+    let one = Case {
+        name: "one_page",
+        tx,
+        session,
+    };
+    let (tx, session) = {
+        let (t, s) = many_lines(140);
+        parse(&t, &s)
+    };
+    let long = Case {
+        name: "lines_140",
+        tx,
+        session,
+    };
+    vec![one, long]
+}
+
+fn brands() -> (Brand, Brand) {
+    let with_logo = Brand::load(&fixture_dir().join("brand.toml")).unwrap();
+    let mut without = with_logo.clone();
+    without.style.logo = None;
+    without.logo = None;
+    (with_logo, without)
+}
+
+fn report_sizes(cases: &[Case], with_logo: &Brand, without: &Brand) {
+    let opts = RenderOptions::default();
+    for c in cases {
+        let inv = verify(&c.tx, Some(&c.session), Some(with_logo)).unwrap();
+        let a = render(&inv, with_logo, &opts).unwrap();
+        let b = render(&inv, without, &opts).unwrap();
+        assert!(a.starts_with(b"%PDF-") && b.starts_with(b"%PDF-"));
+        let pages = layout_document(&inv, without, &opts).unwrap().pages.len();
+        eprintln!(
+            "{}: {} lines, {pages} page(s); PDF {} bytes with logo, {} bytes without",
+            c.name,
+            inv.lines.len(),
+            a.len(),
+            b.len()
+        );
+        if let Ok(dir) = std::env::var("KRAVIA_BENCH_OUT") {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(Path::new(&dir).join(format!("{}.pdf", c.name)), &a);
+            let _ = std::fs::write(Path::new(&dir).join(format!("{}-nologo.pdf", c.name)), &b);
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let cases = cases();
+    let (brand, no_logo) = brands();
+    report_sizes(&cases, &brand, &no_logo);
+    let opts = RenderOptions::default();
+
+    let mut g = c.benchmark_group("render");
+    for case in &cases {
+        let inv = verify(&case.tx, Some(&case.session), Some(&brand)).unwrap();
+        let doc = layout_document(&inv, &brand, &opts).unwrap();
+        let template = resolve_template(&brand, &opts).unwrap();
+        let locale = resolve_locale(&inv, &brand, &opts).unwrap();
+
+        g.bench_function(BenchmarkId::new("verify", case.name), |b| {
+            b.iter(|| verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("layout", case.name), |b| {
+            b.iter(|| layout_document(black_box(&inv), &brand, &opts).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("read_back", case.name), |b| {
+            b.iter(|| read_back(black_box(&doc), &inv, locale).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("pdf", case.name), |b| {
+            b.iter(|| kravia_invoice::pdf::write(black_box(&doc), &opts.pdf).unwrap())
+        });
+        // verify + layout + read-back + PDF: what one `render` does after parsing.
+        g.bench_function(BenchmarkId::new("all", case.name), |b| {
+            b.iter(|| {
+                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
+                render(&inv, &brand, &opts).unwrap()
+            })
+        });
+        // The same with the template resolved once (what `batch` does).
+        g.bench_function(BenchmarkId::new("all_template_once", case.name), |b| {
+            b.iter(|| {
+                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
+                let doc = kravia_invoice::layout::layout(&inv, &brand, &template, locale).unwrap();
+                read_back(&doc, &inv, locale).unwrap();
+                kravia_invoice::pdf::write(&doc, &opts.pdf).unwrap()
+            })
+        });
+    }
+    // Per-render overhead that could be paid once.
+    g.bench_function("template_builtin_classic", |b| {
+        b.iter(|| Template::builtin(black_box("classic")).unwrap())
+    });
+    // The cold path: the PDF with the subset cache emptied each time.
+    let inv = verify(&cases[0].tx, Some(&cases[0].session), Some(&brand)).unwrap();
+    let doc = layout_document(&inv, &brand, &opts).unwrap();
+    g.bench_function("pdf_cold_subset/one_page", |b| {
+        b.iter(|| {
+            kravia_invoice::pdf::clear_subset_cache();
+            kravia_invoice::pdf::write(black_box(&doc), &opts.pdf).unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

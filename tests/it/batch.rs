@@ -1,0 +1,452 @@
+//! `batch`: directory and NDJSON input, safe and unique names, broken inputs,
+//! exit codes, `--skip-existing`, and the `--json` summary read back into types.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::cli::tempdir;
+use crate::util::{fixtures_dir, run};
+
+/// The `--json` summary, strictly typed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Summary {
+    rendered: usize,
+    failed: usize,
+    skipped: usize,
+    results: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    input: String,
+    ok: bool,
+    #[serde(default)]
+    output: Option<String>,
+    #[serde(default)]
+    errors: Option<Vec<ErrorOut>>,
+    #[serde(default)]
+    skipped: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorOut {
+    code: String,
+    path: String,
+    message: String,
+}
+
+impl Entry {
+    fn codes(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .flatten()
+            .map(|e| e.code.as_str())
+            .collect()
+    }
+
+    fn file_name(&self) -> String {
+        let out = self.output.as_deref().unwrap_or_else(|| {
+            panic!("{} has no output: {:?}", self.input, self.errors);
+        });
+        Path::new(out)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+fn read(case: &str, file: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures_dir().join(case).join(file)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `{"transaction": …, "session": …}` of a fixture case (no session key when
+/// the case embeds it).
+fn pair(case: &str) -> Value {
+    let dir = fixtures_dir().join(case);
+    let mut v = json!({ "transaction": read(case, "transaction.json") });
+    if dir.join("session.json").exists() {
+        v["session"] = read(case, "session.json");
+    }
+    v
+}
+
+/// The pair with every `kravia:invoice_number` (metadata and events) replaced.
+fn renumbered(case: &str, number: &str) -> Value {
+    let mut v = pair(case);
+    let tx = &mut v["transaction"];
+    tx["metadata"]["kravia:invoice_number"] = json!(number);
+    for ev in tx["events"].as_array_mut().unwrap() {
+        if ev["metadata"].get("kravia:invoice_number").is_some() {
+            ev["metadata"]["kravia:invoice_number"] = json!(number);
+        }
+    }
+    v
+}
+
+fn brand() -> PathBuf {
+    fixtures_dir().join("pub_ok_no_b2b_three_rates/brand.toml")
+}
+
+fn batch(input: &Path, out_dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "batch".to_string(),
+        "--input".into(),
+        input.display().to_string(),
+        "--brand".into(),
+        brand().display().to_string(),
+        "--out-dir".into(),
+        out_dir.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(&args)
+}
+
+fn summary(out: &std::process::Output) -> Summary {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not the summary ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn assert_pdf(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(b"%PDF-"),
+        "{} is not a PDF",
+        path.display()
+    );
+    assert!(
+        bytes.trim_ascii_end().ends_with(b"%%EOF"),
+        "{} is cut short",
+        path.display()
+    );
+}
+
+/// No temporary or probe files are left in `dir`.
+fn assert_clean(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "left behind: {name}");
+    }
+}
+
+fn write_ndjson(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn directory_of_pairs_and_folders_renders_in_name_order() {
+    let dir = tempdir();
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("a.json"),
+        pair("pub_ok_no_b2b_three_rates").to_string(),
+    )
+    .unwrap();
+    // A folder with transaction.json and session.json.
+    let folder = input.join("b-se");
+    std::fs::create_dir_all(&folder).unwrap();
+    for f in ["transaction.json", "session.json"] {
+        std::fs::copy(
+            fixtures_dir().join("pub_ok_se_b2b_sek").join(f),
+            folder.join(f),
+        )
+        .unwrap();
+    }
+    // A folder whose transaction embeds its session.
+    let folder = input.join("c-embedded");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        fixtures_dir().join("pub_ok_no_b2c_captured_embedded/transaction.json"),
+        folder.join("transaction.json"),
+    )
+    .unwrap();
+    // A pair file with the session embedded in the transaction.
+    std::fs::write(
+        input.join("d.json"),
+        renumbered("pub_ok_no_b2c_captured_embedded", "EMB-2").to_string(),
+    )
+    .unwrap();
+    // Not inputs: other files and folders without transaction.json.
+    std::fs::write(input.join("notes.txt"), "not an invoice").unwrap();
+    std::fs::create_dir_all(input.join("empty")).unwrap();
+
+    let out_dir = dir.join("out");
+    let out = batch(&input, &out_dir, &["--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = summary(&out);
+    assert_eq!((s.rendered, s.failed, s.skipped), (4, 0, 0), "{s:?}");
+    let inputs: Vec<String> = s
+        .results
+        .iter()
+        .map(|r| {
+            Path::new(&r.input)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(inputs, ["a.json", "b-se", "c-embedded", "d.json"]);
+    let names: Vec<String> = s.results.iter().map(Entry::file_name).collect();
+    assert_eq!(
+        names,
+        [
+            "KJ65C-190025.pdf",
+            "KR7D6-850213.pdf",
+            "MUZ9E-858743.pdf",
+            "EMB-2.pdf"
+        ]
+    );
+    for r in &s.results {
+        assert!(r.ok && !r.skipped && r.errors.is_none(), "{r:?}");
+        assert_pdf(Path::new(r.output.as_deref().unwrap()));
+    }
+    assert_clean(&out_dir);
+}
+
+#[test]
+fn ndjson_broken_lines_are_reported_and_the_rest_render() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    let ok = pair("pub_ok_no_b2b_three_rates").to_string();
+    write_ndjson(
+        &input,
+        &[
+            ok.clone(),                                                      // 1
+            String::new(),                            // 2: blank, not an input
+            ok[..ok.len() / 2].to_string(),           // 3: cut short
+            ok.clone(),                               // 4: same number → -2
+            pair("pub_err_vat_mismatch").to_string(), // 5: verify fails
+            renumbered("pub_ok_se_b2b_sek", "2026/07 Å#1").to_string(), // 6: unsafe characters
+            r#"{"transaction": {"id": "T", "amount": "lots"}}"#.to_string(), // 7: wrong type
+            "[1, 2]".to_string(),                     // 8: not an object
+            ok.clone(),                               // 9: → -3
+            renumbered("pub_ok_se_b2b_sek", "KJ65C-190025-2").to_string(), // 10: taken by line 4
+        ],
+    );
+    let out_dir = dir.join("out");
+    let out = batch(&input, &out_dir, &["--json", "--jobs", "3"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = summary(&out);
+    assert_eq!((s.rendered, s.failed, s.skipped), (5, 4, 0), "{s:?}");
+    let label = |n: usize| format!("{}:{n}", input.display());
+    let inputs: Vec<String> = s.results.iter().map(|r| r.input.clone()).collect();
+    let expected: Vec<String> = [1, 3, 4, 5, 6, 7, 8, 9, 10].map(label).to_vec();
+    assert_eq!(
+        inputs, expected,
+        "results keep input order, blank lines skipped"
+    );
+
+    let by_line = |n: usize| s.results.iter().find(|r| r.input == label(n)).unwrap();
+    assert_eq!(by_line(1).file_name(), "KJ65C-190025.pdf");
+    assert_eq!(by_line(4).file_name(), "KJ65C-190025-2.pdf");
+    assert_eq!(by_line(9).file_name(), "KJ65C-190025-3.pdf");
+    assert_eq!(by_line(10).file_name(), "KJ65C-190025-2-2.pdf");
+    assert_eq!(by_line(6).file_name(), "2026_07___1.pdf");
+
+    for n in [3, 7, 8] {
+        let r = by_line(n);
+        assert!(!r.ok && r.output.is_none(), "{r:?}");
+        assert_eq!(r.codes(), ["fatal"], "{r:?}");
+    }
+    let wrong_type = &by_line(7).errors.as_ref().unwrap()[0];
+    assert_eq!(wrong_type.path, "transaction.amount", "{wrong_type:?}");
+    assert!(wrong_type.message.contains("column"), "{wrong_type:?}");
+    let vat = by_line(5);
+    assert!(!vat.ok && vat.codes().contains(&"vat_mismatch"), "{vat:?}");
+    assert!(
+        vat.errors
+            .iter()
+            .flatten()
+            .all(|e| !e.path.is_empty() && !e.message.is_empty())
+    );
+
+    for r in s.results.iter().filter(|r| r.ok) {
+        assert_pdf(Path::new(r.output.as_deref().unwrap()));
+    }
+    let mut files: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    assert_clean(&out_dir);
+}
+
+#[test]
+fn names_do_not_depend_on_the_number_of_jobs() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    let numbers = ["A", "B", "A", "A-2", "B", "A", "C/1", "C_1"];
+    let lines: Vec<String> = numbers
+        .iter()
+        .map(|n| renumbered("pub_ok_no_b2b_three_rates", n).to_string())
+        .collect();
+    write_ndjson(&input, &lines);
+    let names = |jobs: &str| {
+        let out = batch(
+            &input,
+            &dir.join(format!("out-{jobs}")),
+            &["--json", "--jobs", jobs],
+        );
+        assert_eq!(out.status.code(), Some(0));
+        summary(&out)
+            .results
+            .iter()
+            .map(Entry::file_name)
+            .collect::<Vec<_>>()
+    };
+    let one = names("1");
+    assert_eq!(
+        one,
+        [
+            "A.pdf",
+            "B.pdf",
+            "A-2.pdf",
+            "A-2-2.pdf",
+            "B-2.pdf",
+            "A-3.pdf",
+            "C_1.pdf",
+            "C_1-2.pdf"
+        ]
+    );
+    assert_eq!(names("4"), one);
+}
+
+#[test]
+fn skip_existing_resumes_without_rewriting() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    let lines: Vec<String> = ["R-1", "R-2", "R-3"]
+        .iter()
+        .map(|n| renumbered("pub_ok_no_b2b_three_rates", n).to_string())
+        .collect();
+    write_ndjson(&input, &lines[..2]);
+    let out_dir = dir.join("out");
+    let first = batch(&input, &out_dir, &["--json"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(summary(&first).rendered, 2);
+
+    // A marker in an existing file shows that it is left alone.
+    std::fs::write(out_dir.join("R-1.pdf"), b"kept").unwrap();
+    write_ndjson(&input, &lines);
+    let second = batch(&input, &out_dir, &["--json", "--skip-existing"]);
+    assert_eq!(second.status.code(), Some(0));
+    let s = summary(&second);
+    assert_eq!((s.rendered, s.failed, s.skipped), (1, 0, 2), "{s:?}");
+    assert!(s.results[0].ok && s.results[0].skipped);
+    assert_eq!(s.results[0].file_name(), "R-1.pdf");
+    assert!(!s.results[2].skipped);
+    assert_eq!(std::fs::read(out_dir.join("R-1.pdf")).unwrap(), b"kept");
+    assert_pdf(&out_dir.join("R-3.pdf"));
+
+    // Without --skip-existing the file is replaced.
+    let third = batch(&input, &out_dir, &["--json"]);
+    assert_eq!(summary(&third).rendered, 3);
+    assert_pdf(&out_dir.join("R-1.pdf"));
+}
+
+#[test]
+fn human_output_keeps_stdout_empty_and_names_failures() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    let ok = pair("pub_ok_no_b2b_three_rates").to_string();
+    write_ndjson(&input, &[ok.clone(), "{not json".to_string(), ok]);
+    let out = batch(&input, &dir.join("out"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "stdout carries only the product");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:2", input.display())), "{err}");
+    assert!(
+        err.contains("2 rendered, 1 failed"),
+        "summary on stderr: {err}"
+    );
+    // Not a terminal: no progress bar drawing.
+    assert!(!err.contains('\r') && !err.contains("\u{1b}["), "{err:?}");
+}
+
+#[test]
+fn empty_input_is_done() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    std::fs::write(&input, "\n\n").unwrap();
+    let out = batch(&input, &dir.join("out"), &["--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = summary(&out);
+    assert_eq!((s.rendered, s.failed, s.skipped), (0, 0, 0));
+    assert!(s.results.is_empty());
+}
+
+#[test]
+fn setup_errors_exit_1() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    write_ndjson(&input, &[pair("pub_ok_no_b2b_three_rates").to_string()]);
+
+    // Unreadable brand.
+    let out = run(&[
+        "batch",
+        "--input",
+        input.to_str().unwrap(),
+        "--brand",
+        "/nonexistent/brand.toml",
+        "--out-dir",
+        dir.join("out").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["fatal"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/brand.toml"),
+        "{doc}"
+    );
+
+    // The output directory is a file.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = batch(&input, &file, &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["fatal"].as_str().unwrap().contains("--out-dir"),
+        "{doc}"
+    );
+
+    // A missing input.
+    let out = batch(&dir.join("missing.ndjson"), &dir.join("out"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.ndjson"));
+
+    // An unknown template or locale, before any invoice.
+    let out = batch(&input, &dir.join("out"), &["--template", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = batch(&input, &dir.join("out"), &["--locale", "de"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = batch(&input, &dir.join("out"), &["--jobs", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+}
