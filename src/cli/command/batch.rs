@@ -52,7 +52,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use kravia_invoice::Brand;
@@ -203,15 +203,18 @@ fn progress_bar(args: &BatchArgs, len: Option<u64>) -> ProgressBar {
     let (bar, template) = match len {
         Some(n) => (
             ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
-            "{elapsed_precise} [{bar:40}] {pos}/{len} invoices ({per_sec}, {eta} left)",
+            "{elapsed_precise} [{bar:40}] {pos}/{len} invoices ({rate}, {eta} left)",
         ),
         None => (
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-            "{spinner} {elapsed_precise} {pos} invoices ({per_sec})",
+            "{spinner} {elapsed_precise} {pos} invoices ({rate})",
         ),
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
+        let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        };
+        bar.set_style(style.progress_chars("=> ").with_key("rate", rate));
     }
     bar.enable_steady_tick(Duration::from_millis(100));
     bar
