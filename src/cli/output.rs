@@ -76,3 +76,66 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
         format!("writing {}: {e}", path.display())
     })
 }
+
+impl Printer {
+    /// Reports a verification failure (exit 2): the JSON report, or the findings
+    /// on stderr; nothing was written.
+    pub fn rejected(&mut self, json: bool, report: &kravia_invoice::Report) -> Outcome {
+        if json {
+            self.json_line(&to_line(&super::json::CheckDoc {
+                ok: false,
+                invoice_number: report.invoice_number.as_deref(),
+                errors: &report.errors,
+                warnings: &report.warnings,
+                output: None,
+            }));
+        } else {
+            self.stderr_line(&format!("kravia-invoice: {report}"));
+            self.stderr_line("no PDF was written");
+        }
+        Outcome::Rejected
+    }
+
+    /// Writes a rendered PDF to `output` (`-` for stdout, else atomically) and
+    /// reports success: the JSON document, or warnings and a line on stderr.
+    pub fn deliver(
+        &mut self,
+        json: bool,
+        output: &std::path::Path,
+        pdf: &[u8],
+        invoice: &kravia_invoice::VerifiedInvoice,
+    ) -> Outcome {
+        let to_stdout = output.as_os_str() == "-";
+        let written = if to_stdout {
+            self.stdout_bytes(pdf)
+                .map_err(|e| format!("writing the PDF to stdout: {e}"))
+        } else {
+            write_atomic(output, pdf)
+        };
+        if let Err(e) = written {
+            return self.fatal(json, &e);
+        }
+        let shown = output.display().to_string();
+        if json {
+            self.json_line(&to_line(&super::json::CheckDoc {
+                ok: true,
+                invoice_number: Some(&invoice.invoice_number),
+                errors: &[],
+                warnings: &invoice.warnings,
+                output: Some(&shown),
+            }));
+        } else {
+            for w in &invoice.warnings {
+                self.stderr_line(&format!("warning: {w}"));
+            }
+            if !to_stdout {
+                self.stderr_line(&format!(
+                    "wrote invoice {} to {shown} ({} bytes)",
+                    invoice.invoice_number,
+                    pdf.len()
+                ));
+            }
+        }
+        Outcome::Done
+    }
+}

@@ -15,13 +15,11 @@ use kravia_invoice::render::RenderOptions;
 use crate::cli::args::FetchArgs;
 use crate::cli::exit::Outcome;
 use crate::cli::input;
-use crate::cli::json::{CheckDoc, to_line};
-use crate::cli::output::{Printer, write_atomic};
+use crate::cli::output::Printer;
 
 /// Runs `fetch`.
 pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
-    let to_stdout = args.output.as_os_str() == "-";
-    out.json_to_stderr = to_stdout;
+    out.json_to_stderr = args.output.as_os_str() == "-";
     let brand = match input::brand(&args.brand) {
         Ok(b) => b,
         Err(e) => return out.fatal(args.json, &e),
@@ -66,59 +64,14 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
         &RenderOptions::default(),
     ) {
         Ok(f) => f,
-        Err(FetchError::Rejected(report)) => {
-            if args.json {
-                out.json_line(&to_line(&CheckDoc {
-                    ok: false,
-                    invoice_number: report.invoice_number.as_deref(),
-                    errors: &report.errors,
-                    warnings: &report.warnings,
-                    output: None,
-                }));
-            } else {
-                out.stderr_line(&format!("kravia-invoice: {report}"));
-                out.stderr_line("no PDF was written");
-            }
-            return Outcome::Rejected;
-        }
+        Err(FetchError::Rejected(report)) => return out.rejected(args.json, &report),
         Err(e) => return out.fatal(args.json, &e.to_string()),
     };
-    let written = if to_stdout {
-        out.stdout_bytes(&fetched.pdf)
-            .map_err(|e| format!("writing the PDF to stdout: {e}"))
-    } else {
-        write_atomic(&args.output, &fetched.pdf)
-    };
-    if let Err(e) = written {
-        return out.fatal(args.json, &e);
+    if fetched.captured && !args.json {
+        out.stderr_line(&format!(
+            "captured transaction {}: Kravia has started collection",
+            fetched.transaction.id
+        ));
     }
-    let invoice = &fetched.invoice;
-    let shown = args.output.display().to_string();
-    if args.json {
-        out.json_line(&to_line(&CheckDoc {
-            ok: true,
-            invoice_number: Some(&invoice.invoice_number),
-            errors: &[],
-            warnings: &invoice.warnings,
-            output: Some(&shown),
-        }));
-    } else {
-        if fetched.captured {
-            out.stderr_line(&format!(
-                "captured transaction {}: Kravia has started collection",
-                fetched.transaction.id
-            ));
-        }
-        for w in &invoice.warnings {
-            out.stderr_line(&format!("warning: {w}"));
-        }
-        if !to_stdout {
-            out.stderr_line(&format!(
-                "wrote invoice {} to {shown} ({} bytes)",
-                invoice.invoice_number,
-                fetched.pdf.len()
-            ));
-        }
-    }
-    Outcome::Done
+    out.deliver(args.json, &args.output, &fetched.pdf, &fetched.invoice)
 }

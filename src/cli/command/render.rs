@@ -7,13 +7,11 @@ use kravia_invoice::verify::verify;
 use crate::cli::args::RenderArgs;
 use crate::cli::exit::Outcome;
 use crate::cli::input;
-use crate::cli::json::{CheckDoc, to_line};
-use crate::cli::output::{Printer, write_atomic};
+use crate::cli::output::Printer;
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
-    let to_stdout = args.output.as_os_str() == "-";
-    out.json_to_stderr = to_stdout;
+    out.json_to_stderr = args.output.as_os_str() == "-";
     let docs = match input::docs(&args.docs) {
         Ok(d) => d,
         Err(e) => return out.fatal(args.json, &e),
@@ -33,21 +31,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
 
     let invoice = match verify(&docs.transaction, docs.session.as_ref(), Some(&brand)) {
         Ok(inv) => inv,
-        Err(report) => {
-            if args.json {
-                out.json_line(&to_line(&CheckDoc {
-                    ok: false,
-                    invoice_number: report.invoice_number.as_deref(),
-                    errors: &report.errors,
-                    warnings: &report.warnings,
-                    output: None,
-                }));
-            } else {
-                out.stderr_line(&format!("kravia-invoice: {report}"));
-                out.stderr_line("no PDF was written");
-            }
-            return Outcome::Rejected;
-        }
+        Err(report) => return out.rejected(args.json, &report),
     };
     if args.dump_layout {
         return match layout_document(&invoice, &brand, &options) {
@@ -67,35 +51,5 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
             );
         }
     };
-    let written = if to_stdout {
-        out.stdout_bytes(&pdf)
-            .map_err(|e| format!("writing the PDF to stdout: {e}"))
-    } else {
-        write_atomic(&args.output, &pdf)
-    };
-    if let Err(e) = written {
-        return out.fatal(args.json, &e);
-    }
-    let shown = args.output.display().to_string();
-    if args.json {
-        out.json_line(&to_line(&CheckDoc {
-            ok: true,
-            invoice_number: Some(&invoice.invoice_number),
-            errors: &[],
-            warnings: &invoice.warnings,
-            output: Some(&shown),
-        }));
-    } else {
-        for w in &invoice.warnings {
-            out.stderr_line(&format!("warning: {w}"));
-        }
-        if !to_stdout {
-            out.stderr_line(&format!(
-                "wrote invoice {} to {shown} ({} bytes)",
-                invoice.invoice_number,
-                pdf.len()
-            ));
-        }
-    }
-    Outcome::Done
+    out.deliver(args.json, &args.output, &pdf, &invoice)
 }
