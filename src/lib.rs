@@ -15,6 +15,38 @@
 //!
 //! `verify` is the only way to obtain a [`VerifiedInvoice`], and the renderer
 //! takes nothing else, so unverified data can never be drawn.
+//!
+//! ```
+//! use kravia_invoice::dintero::{Session, Transaction};
+//! use kravia_invoice::render::{RenderOptions, render};
+//! use kravia_invoice::{Brand, verify};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+//! let tx = Transaction::from_json(&std::fs::read_to_string(format!("{dir}transaction.json"))?)?;
+//! let session = Session::from_json(&std::fs::read_to_string(format!("{dir}session.json"))?)?;
+//! let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
+//!
+//! let invoice = verify(&tx, Some(&session), Some(&brand))?; // or a Report of every problem
+//! assert_eq!(invoice.invoice_number, "KJ65C-190025");
+//! assert_eq!(invoice.totals.gross.minor(), 782_400); // NOK 7 824,00, in øre
+//!
+//! let pdf = render(&invoice, &brand, &RenderOptions::default())?;
+//! assert!(pdf.starts_with(b"%PDF-"));
+//!
+//! // A session that disagrees is rejected with the field and both values:
+//! let mut wrong = session.clone();
+//! wrong.order.as_mut().unwrap().vat_amount = Some(129_000);
+//! let report = verify(&tx, Some(&wrong), Some(&brand)).unwrap_err();
+//! assert_eq!(report.errors[0].code.as_str(), "vat_mismatch");
+//! assert_eq!(report.errors[0].path, "session.order.vat_amount");
+//! # Ok(()) }
+//! ```
+//!
+//! The modules, in the order data flows: [`dintero`] (wire models), [`verify`]
+//! (cross-checks, [`Report`], [`VerifiedInvoice`]), [`payment`] (identifier
+//! maths and payment codes), [`template`] and [`locale`], [`layout`], [`pdf`],
+//! [`render`]; with the `client` feature, `client` talks to Dintero.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
