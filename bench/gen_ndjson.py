@@ -74,7 +74,7 @@ def main():
         out.write(text)
         out.write("\n")
     if broken:
-        print(f"{len(broken)} broken lines: " + ", ".join(f"{n} {k}" for n, k in broken[:10])
+        print(f"{len(broken)} broken lines: " + ", ".join(f"line {n} {k}" for n, k in broken[:10])
               + (" …" if len(broken) > 10 else ""), file=sys.stderr)
 
 

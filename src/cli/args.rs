@@ -29,6 +29,12 @@ pub enum Command {
     /// Kravia's payment details, verify and render the invoice PDF.
     Fetch(FetchArgs),
     /// Render many invoices in parallel from a directory or an NDJSON stream.
+    ///
+    /// Writes `<invoice_number>.pdf` (characters other than A-Z a-z 0-9 . _ -
+    /// become `_`; a name already used in the run gets -2, -3, … in input
+    /// order) and never stops at a bad invoice. Exit status: 0 all rendered
+    /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
+    /// template, locale, input, output directory) or the input broke off.
     Batch(BatchArgs),
 }
 

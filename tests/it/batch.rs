@@ -450,3 +450,64 @@ fn setup_errors_exit_1() {
     let out = batch(&input, &dir.join("out"), &["--jobs", "0"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn quiet_template_and_locale_apply_to_every_invoice() {
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    let lines: Vec<String> = ["Q-1", "Q-2"]
+        .iter()
+        .map(|n| renumbered("pub_ok_no_b2b_three_rates", n).to_string())
+        .collect();
+    write_ndjson(&input, &lines);
+    let out_dir = dir.join("out");
+    let out = batch(
+        &input,
+        &out_dir,
+        &["--quiet", "--template", "compact", "--locale", "en"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "--quiet");
+    for n in ["Q-1", "Q-2"] {
+        assert_pdf(&out_dir.join(format!("{n}.pdf")));
+    }
+    // The default (classic, Norwegian) gives a different file.
+    let classic = batch(&input, &dir.join("classic"), &["-q"]);
+    assert_eq!(classic.status.code(), Some(0));
+    assert_ne!(
+        std::fs::read(out_dir.join("Q-1.pdf")).unwrap(),
+        std::fs::read(dir.join("classic/Q-1.pdf")).unwrap()
+    );
+}
+
+#[test]
+fn batch_writes_the_same_bytes_as_render() {
+    let dir = tempdir();
+    let case = fixtures_dir().join("pub_ok_no_b2b_three_rates");
+    let single = dir.join("single.pdf");
+    let out = run(&[
+        "render",
+        "--transaction",
+        case.join("transaction.json").to_str().unwrap(),
+        "--session",
+        case.join("session.json").to_str().unwrap(),
+        "--brand",
+        brand().to_str().unwrap(),
+        "--output",
+        single.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let input = dir.join("in.ndjson");
+    write_ndjson(&input, &[pair("pub_ok_no_b2b_three_rates").to_string()]);
+    let out = batch(&input, &dir.join("out"), &["-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(dir.join("out/KJ65C-190025.pdf")).unwrap(),
+        std::fs::read(&single).unwrap()
+    );
+}
