@@ -284,36 +284,8 @@ mod tests {
     use super::*;
     use crate::layout::document::{Page, Pt, TextRun};
 
-    /// The dump of every template × locale on the hand-built NO B2B invoice.
-    /// Snapshots live in `src/layout/snapshots/`; review a change as PNG
-    /// (`KRAVIA_STORE=1 cargo test render`, then `pdftoppm -png -r 80`)
-    /// before accepting it.
-    #[test]
-    fn snapshot_no_b2b_every_template_and_locale() {
-        let inv = crate::layout::testdata::no_b2b();
-        let brand = crate::layout::testdata::brand();
-        for (name, _) in crate::template::BUILTIN {
-            let t = crate::template::Template::builtin(name).unwrap();
-            for loc in crate::locale::Locale::ALL {
-                let doc = crate::layout::layout(&inv, &brand, &t, loc).unwrap();
-                insta::assert_snapshot!(format!("no_b2b-{name}-{loc}"), dump(&doc));
-            }
-        }
-    }
-
-    /// The dump of every valid shared fixture with every template, in the
-    /// invoice's own locale.
-    #[test]
-    fn snapshot_fixtures_every_template() {
-        for case in crate::layout::testdata::FIXTURES {
-            let (inv, brand) = crate::layout::testdata::fixture(case);
-            for (name, _) in crate::template::BUILTIN {
-                let t = crate::template::Template::builtin(name).unwrap();
-                let doc = crate::layout::layout(&inv, &brand, &t, inv.locale).unwrap();
-                insta::assert_snapshot!(format!("{case}-{name}"), dump(&doc));
-            }
-        }
-    }
+    // The snapshots of whole invoices (every fixture × template × locale, with
+    // the text read back from the PDF) are in `tests/it/snapshots.rs`.
 
     #[test]
     fn one_line_per_item_with_escapes() {

@@ -570,14 +570,26 @@ impl Template {
     /// [`TemplateError::Unknown`] for another name.
     pub fn builtin(name: &str) -> Result<Template, TemplateError> {
         let bare = name.strip_suffix(".toml").unwrap_or(name);
-        let (n, text) =
+        // Built-in templates are parsed once per process; renders clone them.
+        static PARSED: std::sync::OnceLock<Vec<Result<Template, TemplateError>>> =
+            std::sync::OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
             BUILTIN
                 .iter()
-                .find(|(n, _)| *n == bare)
-                .ok_or_else(|| TemplateError::Unknown {
-                    name: name.to_string(),
-                })?;
-        Template::parse(&format!("{n}.toml"), text)
+                .map(|(n, text)| Template::parse(&format!("{n}.toml"), text))
+                .collect()
+        });
+        let i = BUILTIN
+            .iter()
+            .position(|(n, _)| *n == bare)
+            .ok_or_else(|| TemplateError::Unknown {
+                name: name.to_string(),
+            })?;
+        parsed.get(i).cloned().unwrap_or_else(|| {
+            Err(TemplateError::Unknown {
+                name: name.to_string(),
+            })
+        })
     }
 
     /// Reads and parses a template file.

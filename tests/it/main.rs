@@ -10,4 +10,5 @@ mod fixtures;
 mod pdf_text;
 mod properties;
 mod robustness;
+mod snapshots;
 mod util;
