@@ -51,6 +51,10 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+// Lets test-support files shared with the benchmarks name the crate as users do.
+#[cfg(test)]
+extern crate self as kravia_invoice;
+
 pub mod brand;
 #[cfg(feature = "client")]
 pub mod client;

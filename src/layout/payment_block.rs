@@ -185,48 +185,37 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         .iban
         .as_ref()
         .map(|i| (i.to_string(), i.electronic().to_string()));
+    let iban_cell = |font| {
+        iban.as_ref().map(|(printed, _)| {
+            cell(
+                &l.iban,
+                printed.clone(),
+                TextRole::Iban,
+                font,
+                "payment.iban",
+            )
+        })
+    };
+    let bic = p.bic.as_ref().map(|b| {
+        cell(
+            &l.bic,
+            b.to_string(),
+            TextRole::Plain,
+            second_mono,
+            "payment.bic",
+        )
+    });
+    // EUR payers key in the IBAN, so it leads; NOK and SEK lead with the account.
     match cur {
         Currency::Eur => {
-            if let Some((printed, _)) = &iban {
-                primary.push(cell(
-                    &l.iban,
-                    printed.clone(),
-                    TextRole::Iban,
-                    mono,
-                    "payment.iban",
-                ));
-            }
-            if let Some(b) = &p.bic {
-                secondary.push(cell(
-                    &l.bic,
-                    b.to_string(),
-                    TextRole::Plain,
-                    second_mono,
-                    "payment.bic",
-                ));
-            }
+            primary.extend(iban_cell(mono));
+            secondary.extend(bic);
             secondary.extend(account);
         }
         Currency::Nok | Currency::Sek => {
             primary.extend(account);
-            if let Some((printed, _)) = &iban {
-                secondary.push(cell(
-                    &l.iban,
-                    printed.clone(),
-                    TextRole::Iban,
-                    second_mono,
-                    "payment.iban",
-                ));
-            }
-            if let Some(b) = &p.bic {
-                secondary.push(cell(
-                    &l.bic,
-                    b.to_string(),
-                    TextRole::Plain,
-                    second_mono,
-                    "payment.bic",
-                ));
-            }
+            secondary.extend(iban_cell(second_mono));
+            secondary.extend(bic);
         }
     }
     secondary.push(cell(

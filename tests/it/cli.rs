@@ -47,17 +47,7 @@ fn malformed_json_exits_1_with_line_and_field() {
     let dir = tempdir();
     let t = dir.join("t.json");
     std::fs::write(&t, "{\"id\": \"T\",\n \"amount\": \"lots\"}").unwrap();
-    let out = run(&[
-        "check",
-        "--transaction",
-        t.to_str().unwrap(),
-        "--session",
-        fixtures_dir()
-            .join("pub_ok_no_b2b_three_rates/session.json")
-            .to_str()
-            .unwrap(),
-        "--json",
-    ]);
+    let out = crate::util::check_against_fixture_session(&t);
     assert_eq!(out.status.code(), Some(1));
     let doc = json(&out);
     let msg = doc["fatal"].as_str().unwrap();

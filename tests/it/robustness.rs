@@ -7,7 +7,7 @@ use kravia_invoice::verify::verify;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::util::{fixtures_dir, run};
+use crate::util::fixtures_dir;
 
 fn load(case: &str, file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixtures_dir().join(case).join(file)).unwrap())
@@ -155,17 +155,7 @@ fn truncated_input_on_the_command_line_exits_1() {
             .unwrap();
     let t = dir.join("t.json");
     std::fs::write(&t, &full[..full.len() / 2]).unwrap();
-    let out = run(&[
-        "check",
-        "--transaction",
-        t.to_str().unwrap(),
-        "--session",
-        fixtures_dir()
-            .join("pub_ok_no_b2b_three_rates/session.json")
-            .to_str()
-            .unwrap(),
-        "--json",
-    ]);
+    let out = crate::util::check_against_fixture_session(&t);
     assert_eq!(out.status.code(), Some(1));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["fatal"].as_str().unwrap().contains("EOF"), "{doc}");

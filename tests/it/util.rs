@@ -87,3 +87,18 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// `check --json` of a transaction file against the NO B2B fixture's session.
+pub fn check_against_fixture_session(transaction: &Path) -> Output {
+    run(&[
+        "check",
+        "--transaction",
+        transaction.to_str().unwrap(),
+        "--session",
+        fixtures_dir()
+            .join("pub_ok_no_b2b_three_rates/session.json")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ])
+}
