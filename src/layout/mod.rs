@@ -828,33 +828,3 @@ mod tests {
         assert!(x1 - x0 >= mm(25.0) - 0.1, "{}", x1 - x0);
     }
 }
-
-#[cfg(test)]
-mod speed {
-    use super::*;
-    use testdata::*;
-
-    /// `cargo test --release --lib layout::speed -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing; run in release"]
-    fn layout_speed() {
-        let t = Template::builtin("classic").unwrap();
-        let b = brand();
-        for (what, inv) in [
-            ("1 page NO", no_b2b()),
-            ("1 page FI", fi_b2c()),
-            ("140 lines", no_many_lines(140)),
-        ] {
-            let _ = layout(&inv, &b, &t, Locale::Nb).unwrap();
-            let n = 200;
-            let start = std::time::Instant::now();
-            for _ in 0..n {
-                std::hint::black_box(layout(&inv, &b, &t, Locale::Nb).unwrap());
-            }
-            println!(
-                "{what}: {:.3} ms per layout",
-                start.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
-            );
-        }
-    }
-}
