@@ -140,6 +140,9 @@ pub fn verify(
     let buyer = billing::buyer(&input, kind, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
+    if let (Some(p), Some(t)) = (&payment, &totals) {
+        identifiers::barcode_limits(p, t, &mut f);
+    }
     match (
         f.errors.is_empty(),
         kind,

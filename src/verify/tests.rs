@@ -234,3 +234,28 @@ fn seller_without_valid_org_number_is_invalid_seller() {
     // without a brand the seller checks are skipped
     assert!(verify(&tx, Some(&s), None).is_ok());
 }
+
+#[test]
+fn an_unbarcodable_finnish_invoice_says_why_in_a_warning() {
+    let tx: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/transaction.json"
+    ))
+    .unwrap();
+    let mut tx = tx;
+    tx["metadata"]["kravia:payment_details:kid"] = "RF47ABC123".into();
+    let tx = Transaction::from_json(&tx.to_string()).unwrap();
+    let s = Session::from_json(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/session.json"
+    ))
+    .unwrap();
+    let inv = verify(&tx, Some(&s), None).unwrap();
+    assert_eq!(inv.warnings.len(), 1, "{:?}", inv.warnings);
+    assert_eq!(inv.warnings[0].code, Code::Assumed);
+    assert!(inv.warnings[0].message.contains("RF47ABC123"));
+    // the fixture itself (numeric reference, 131.49 EUR) has no such warning
+    let tx = Transaction::from_json(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/transaction.json"
+    ))
+    .unwrap();
+    assert!(verify(&tx, Some(&s), None).unwrap().warnings.is_empty());
+}
