@@ -4,7 +4,7 @@ use crate::country::Country;
 use crate::dintero::Address;
 use crate::payment::OrgNumber;
 
-use super::{Buyer, Code, CustomerKind, Findings, Input};
+use super::{Buyer, Code, CustomerKind, Findings, Input, clean, present};
 
 const B2C_REQUIRED: [&str; 7] = [
     "first_name",
@@ -16,12 +16,6 @@ const B2C_REQUIRED: [&str; 7] = [
     "email",
 ];
 const B2B_EXTRA: [&str; 2] = ["business_name", "organization_number"];
-
-fn clean(v: Option<&str>) -> Option<String> {
-    v.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
 
 pub(super) fn buyer(input: &Input<'_>, kind: Option<CustomerKind>, f: &mut Findings) -> Buyer {
     let empty = Address::default();
@@ -59,10 +53,7 @@ pub(super) fn buyer(input: &Input<'_>, kind: Option<CustomerKind>, f: &mut Findi
             "phone_number" => b.phone_number.is_some(),
             "email" => b.email.is_some(),
             "business_name" => b.business_name.is_some(),
-            "organization_number" => a
-                .organization_number
-                .as_deref()
-                .is_some_and(|s| !s.trim().is_empty()),
+            "organization_number" => present(a.organization_number.as_deref()).is_some(),
             _ => true,
         }
     };

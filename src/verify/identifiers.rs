@@ -172,9 +172,7 @@ pub(super) fn payment_details(
     };
     let payee_name = input
         .brand
-        .and_then(|b| b.invoice.payee_name.as_deref())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .and_then(|b| super::present(b.invoice.payee_name.as_deref()))
         .unwrap_or("Kravia")
         .to_string();
     Some(PaymentDetails {

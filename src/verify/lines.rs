@@ -139,11 +139,8 @@ pub(super) fn billing_address(input: &Input<'_>, f: &mut Findings) {
     };
     let empty = crate::dintero::Address::default();
     let session = input.order.billing_address.as_ref().unwrap_or(&empty);
-    fn norm(v: Option<&str>) -> Option<&str> {
-        v.map(str::trim).filter(|s| !s.is_empty())
-    }
     for ((name, a), (_, b)) in tx.fields().into_iter().zip(session.fields()) {
-        if norm(a) != norm(b) {
+        if super::present(a) != super::present(b) {
             f.error(
                 Code::SessionMismatch,
                 format!("transaction.billing_address.{name}"),

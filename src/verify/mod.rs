@@ -204,6 +204,16 @@ pub fn verify(
     }
 }
 
+/// A field's text without surrounding white space; `None` when absent or blank.
+pub(crate) fn present(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// [`present`], owned.
+pub(crate) fn clean(v: Option<&str>) -> Option<String> {
+    present(v).map(str::to_string)
+}
+
 /// Minor units grouped in threes for messages: `640720` → `640 720`.
 pub(crate) fn grouped(minor: i64) -> String {
     let digits = minor.unsigned_abs().to_string();

@@ -4,13 +4,7 @@
 use crate::country::Country;
 use crate::payment::OrgNumber;
 
-use super::{Code, Findings, Input, Seller};
-
-fn clean(v: Option<&str>) -> Option<String> {
-    v.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
+use super::{Code, Findings, Input, Seller, clean};
 
 /// The seller's country: the brand's, else the session's merchant country, else NO.
 pub(super) fn country(input: &Input<'_>) -> Country {

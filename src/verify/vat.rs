@@ -172,11 +172,7 @@ fn line(r: &Raw<'_>, f: &mut Findings) -> Option<Line> {
         );
         return None;
     };
-    let description = r
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    let description = super::present(r.description.as_deref())
         .or(r.item_id)
         .unwrap_or(line_id)
         .to_string();
