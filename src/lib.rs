@@ -58,9 +58,12 @@ extern crate self as kravia_invoice;
 pub mod brand;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod color;
 pub mod country;
 pub mod dintero;
+pub mod file;
 pub mod locale;
+pub mod logo;
 pub mod money;
 pub mod payment;
 pub mod verify;
@@ -68,7 +71,6 @@ pub mod verify;
 pub mod font;
 pub mod layout;
 pub mod pdf;
-pub mod raster;
 pub mod render;
 pub mod template;
 

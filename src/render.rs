@@ -13,7 +13,7 @@
 
 use crate::brand::Brand;
 use crate::layout::{self, Document, LayoutError, TextRole};
-use crate::locale::{Locale, UnknownLocale};
+use crate::locale::Locale;
 use crate::money::Money;
 use crate::pdf::{PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
@@ -38,9 +38,6 @@ pub enum RenderError {
     /// The template could not be found, read or parsed.
     #[error(transparent)]
     Template(#[from] TemplateError),
-    /// The brand's `[invoice] locale` is not nb, sv, fi or en.
-    #[error("brand file: [invoice] locale: {0}")]
-    Locale(#[from] UnknownLocale),
     /// The layout failed (a character without a glyph, an unusable logo, …).
     #[error("layout: {0}")]
     Layout(#[from] LayoutError),
@@ -69,39 +66,20 @@ pub enum RenderError {
 ///
 /// An unknown built-in name, an unreadable file or an invalid template.
 pub fn resolve_template(brand: &Brand, options: &RenderOptions) -> Result<Template, TemplateError> {
-    match (&options.template, brand.invoice.template.as_deref()) {
-        (Some(source), _) => source.load(),
-        (None, Some(name)) if !name.trim().is_empty() => {
-            // A template path in the brand file is relative to the brand file.
-            match (TemplateSource::from_arg(name), brand.base_dir.as_deref()) {
-                (TemplateSource::File(p), Some(base)) if p.is_relative() => {
-                    TemplateSource::File(base.join(p)).load()
-                }
-                (source, _) => source.load(),
-            }
-        }
-        _ => Template::builtin("classic"),
+    match (&options.template, &brand.invoice.template) {
+        (Some(source), _) | (None, Some(source)) => source.load(),
+        (None, None) => Template::builtin("classic"),
     }
 }
 
 /// The locale to use: `options`, else the brand's `[invoice] locale`, else the
 /// invoice's default.
 ///
-/// # Errors
-///
-/// The brand's locale is not one of nb, sv, fi, en.
-pub fn resolve_locale(
-    invoice: &VerifiedInvoice,
-    brand: &Brand,
-    options: &RenderOptions,
-) -> Result<Locale, UnknownLocale> {
-    if let Some(l) = options.locale {
-        return Ok(l);
-    }
-    match brand.invoice.locale.as_deref() {
-        Some(s) if !s.trim().is_empty() => s.parse(),
-        _ => Ok(invoice.locale),
-    }
+pub fn resolve_locale(invoice: &VerifiedInvoice, brand: &Brand, options: &RenderOptions) -> Locale {
+    options
+        .locale
+        .or(brand.invoice.locale)
+        .unwrap_or(invoice.locale)
 }
 
 /// Lays the invoice out with the resolved template and locale, without the
@@ -116,7 +94,7 @@ pub fn layout_document(
     options: &RenderOptions,
 ) -> Result<Document, RenderError> {
     let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options)?;
+    let locale = resolve_locale(invoice, brand, options);
     Ok(layout::layout(invoice, brand, &template, locale)?)
 }
 
@@ -132,7 +110,7 @@ pub fn render(
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
     let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options)?;
+    let locale = resolve_locale(invoice, brand, options);
     let doc = layout::layout(invoice, brand, &template, locale)?;
     read_back(&doc, invoice, locale)?;
     Ok(crate::pdf::write(&doc, &options.pdf)?)
@@ -428,11 +406,11 @@ mod tests {
             "classic"
         );
         assert_eq!(
-            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            resolve_locale(&inv, &b, &RenderOptions::default()),
             Locale::Nb
         );
-        b.invoice.template = Some("compact".into());
-        b.invoice.locale = Some("en".into());
+        b.invoice.template = Some(TemplateSource::Builtin("compact".into()));
+        b.invoice.locale = Some(Locale::En);
         assert_eq!(
             resolve_template(&b, &RenderOptions::default())
                 .unwrap()
@@ -440,20 +418,13 @@ mod tests {
             "compact"
         );
         assert_eq!(
-            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            resolve_locale(&inv, &b, &RenderOptions::default()),
             Locale::En
         );
         let o = options("classic", Locale::Sv);
         assert_eq!(resolve_template(&b, &o).unwrap().name, "classic");
-        assert_eq!(resolve_locale(&inv, &b, &o).unwrap(), Locale::Sv);
-        b.invoice.locale = Some("de".into());
-        let e = render(&inv, &b, &RenderOptions::default()).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("brand file: [invoice] locale: unknown locale \"de\""),
-            "{e}"
-        );
-        b.invoice.template = Some("/no/such/template.toml".into());
+        assert_eq!(resolve_locale(&inv, &b, &o), Locale::Sv);
+        b.invoice.template = Some(TemplateSource::File("/no/such/template.toml".into()));
         let e = render(&inv, &b, &options("nope", Locale::Nb)).unwrap_err();
         assert!(
             matches!(e, RenderError::Template(TemplateError::Unknown { .. })),

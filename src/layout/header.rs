@@ -2,10 +2,12 @@
 //! amount-to-pay callout), the slimmer header of continuation pages, the
 //! accent band and the footer of every page.
 
-use super::document::{FontFace, Item, Raster, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Ctx, LayoutError, hline, logo, mm, rect};
 use crate::country::Country;
+use crate::font::FontFace;
+use crate::logo::Raster;
 use crate::money::Money;
 use crate::payment::OrgNumber;
 use crate::template::Parties;
@@ -441,7 +443,7 @@ pub(crate) fn first_page(
         color: t
             .header
             .title_color
-            .resolve(ctx.accent, crate::layout::Rgb::WHITE),
+            .resolve(ctx.accent, crate::color::Rgb::WHITE),
     };
     let face = text::face_for(FontFace::Bold, &title, "label invoice")?;
     let tw = text::width(face, title_font.size, &title);

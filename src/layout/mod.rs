@@ -37,7 +37,10 @@ mod summary;
 mod table;
 mod text;
 
-pub use document::{Document, FontFace, Item, Page, Pt, Rgb, TextRole};
+pub use document::{Document, Item, Page, Pt, TextRole};
+
+use crate::color::Rgb;
+use crate::font::FontFace;
 
 use crate::brand::Brand;
 use crate::font::fonts;
@@ -70,9 +73,6 @@ pub enum LayoutError {
     /// The invoice was verified without a brand, so it has no seller.
     #[error("the invoice has no seller: verify it with a brand file before rendering")]
     NoSeller,
-    /// The brand's style is unusable.
-    #[error("brand file: {0}")]
-    Brand(String),
     /// A label file could not be used.
     #[error(transparent)]
     Labels(#[from] TemplateError),
@@ -107,8 +107,7 @@ fn shorten(text: &str) -> String {
 ///
 /// [`LayoutError::MissingGlyph`] when some text has a character that no bundled
 /// face can draw; [`LayoutError::NoSeller`] when the invoice was verified
-/// without a brand; [`LayoutError::Brand`] for an unusable accent colour or
-/// logo; [`LayoutError::PaymentCode`] when a payment code cannot be built.
+/// without a brand; [`LayoutError::PaymentCode`] when a payment code cannot be built.
 pub fn layout(
     invoice: &VerifiedInvoice,
     brand: &Brand,
@@ -179,10 +178,7 @@ impl<'a> Ctx<'a> {
         let seller = inv.seller.as_ref().ok_or(LayoutError::NoSeller)?;
         let fallback = Rgb(0x1F, 0x4E, 0x79);
         let default_accent = t.colors.accent_default.resolve(fallback, Rgb::WHITE);
-        let accent = brand
-            .accent()
-            .map_err(LayoutError::Brand)?
-            .unwrap_or(default_accent);
+        let accent = brand.style.accent.unwrap_or(default_accent);
         let l = Labels::get(loc)?;
         let c = |c: crate::template::Color| c.resolve(accent, Rgb::WHITE);
         let left = mm(t.page.margin_left);

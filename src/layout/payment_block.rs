@@ -19,10 +19,11 @@
 //! With nothing left to pay the block says the invoice is paid, keeps the
 //! reference and the account, and draws no code.
 
-use super::document::{FontFace, Item, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Block, Ctx, LayoutError, mm, rect};
-use crate::layout::Rgb;
+use crate::color::Rgb;
+use crate::font::FontFace;
 use crate::money::{Currency, Money};
 use crate::payment::epc_qr::EpcTransfer;
 use crate::payment::qr::{self, Ec, QrMatrix};

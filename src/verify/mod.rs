@@ -161,9 +161,7 @@ pub fn verify(
             Some(dates),
             Some(totals),
         ) => {
-            let brand_locale = brand
-                .and_then(|b| b.invoice.locale.as_deref())
-                .and_then(|l| l.parse::<Locale>().ok());
+            let brand_locale = brand.and_then(|b| b.invoice.locale);
             Ok(VerifiedInvoice {
                 invoice_number: number,
                 kind,

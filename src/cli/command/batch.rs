@@ -535,8 +535,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         return Err(Entry::new(input, Status::Skipped { output }));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<u8>, String> {
-        let locale =
-            resolve_locale(&invoice, &setup.brand, &setup.options).map_err(|e| e.to_string())?;
+        let locale = resolve_locale(&invoice, &setup.brand, &setup.options);
         let doc = kravia_invoice::layout::layout(&invoice, &setup.brand, &setup.template, locale)
             .map_err(|e| format!("layout: {e}"))?;
         read_back(&doc, &invoice, locale).map_err(|e| e.to_string())?;
