@@ -14,7 +14,6 @@
 use crate::brand::Brand;
 use crate::layout::{self, Document, LayoutError, TextRole};
 use crate::locale::Locale;
-use crate::money::Money;
 use crate::pdf::{PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
@@ -239,16 +238,12 @@ pub fn read_back(
     }
 
     if runs(TextRole::VirtualBarcode).next().is_some() {
-        let exp = match (&p.iban, t.to_pay > Money::ZERO) {
-            (Some(iban), true) => crate::payment::virtual_barcode(
-                iban,
-                t.to_pay,
-                &p.reference,
-                Some(invoice.due_date),
-            )
-            .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let exp = invoice
+            .codes
+            .fi_barcode
+            .as_ref()
+            .map(|b| b.digits.clone())
+            .unwrap_or_default();
         one("virtual barcode", TextRole::VirtualBarcode, Some(exp))?;
     }
     Ok(())
@@ -257,10 +252,8 @@ pub fn read_back(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::testdata::{
-        FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b,
-    };
     use crate::template::BUILTIN;
+    use crate::testdata::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
 
     fn options(template: &str, locale: Locale) -> RenderOptions {
         RenderOptions {
