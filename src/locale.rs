@@ -15,7 +15,7 @@
 //! through a float.
 //!
 //! The label texts (what "Invoice" is called) live with the templates, in
-//! `templates/labels/`; see [`crate::template::Labels`].
+//! `templates/labels/`, read by the `template` module.
 
 use std::fmt;
 use std::str::FromStr;

@@ -8,10 +8,11 @@
 //! says, formatted for the locale. A mismatch is a bug in the layout and stops
 //! the render with [`RenderError::ReadBack`].
 //!
-//! [`layout_document`] stops after the layout and returns the [`Document`], for
+//! [`Renderer::layout`] stops after the layout and returns the [`Document`], for
 //! the text dump (`--dump-layout`) and the snapshot tests.
 
 use crate::brand::Brand;
+use crate::dintero::Envelope;
 use crate::layout::{self, Document, LayoutError, TextRole};
 use crate::locale::Locale;
 use crate::pdf::{PdfError, PdfOptions};
@@ -81,38 +82,136 @@ pub fn resolve_locale(invoice: &VerifiedInvoice, brand: &Brand, options: &Render
         .unwrap_or(invoice.locale)
 }
 
-/// Lays the invoice out with the resolved template and locale, without the
-/// read-back check or the PDF.
+/// A prepared renderer: the brand (with its decoded logo), the template and
+/// the output options resolved once, then used for any number of invoices,
+/// from any number of threads (`Renderer` is `Send + Sync`).
 ///
-/// # Errors
+/// Every way of producing an invoice PDF (`render`, `batch`, `fetch`, the
+/// HTTP service) goes through [`Renderer::render`]: layout, read-back check,
+/// PDF bytes.
 ///
-/// Template, locale and layout errors.
-pub fn layout_document(
-    invoice: &VerifiedInvoice,
-    brand: &Brand,
-    options: &RenderOptions,
-) -> Result<Document, RenderError> {
-    let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options);
-    Ok(layout::layout(invoice, brand, &template, locale)?)
+/// ```
+/// use kravia_invoice::dintero::Envelope;
+/// use kravia_invoice::render::{Renderer, RenderOptions};
+/// use kravia_invoice::{Brand, verify};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+/// let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
+/// let renderer = Renderer::new(brand, RenderOptions::default())?;
+/// let tx = std::fs::read_to_string(format!("{dir}transaction.json"))?;
+/// let session = std::fs::read_to_string(format!("{dir}session.json"))?;
+/// let doc = Envelope::from_json(&format!(r#"{{"transaction": {tx}, "session": {session}}}"#))?;
+/// let invoice = renderer.verify(&doc)?;
+/// let pdf = renderer.render(&invoice)?;
+/// assert!(pdf.starts_with(b"%PDF-"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Renderer {
+    brand: Brand,
+    template: Template,
+    /// `--locale`, else the brand's; `None`: the invoice's own default.
+    locale: Option<Locale>,
+    pdf: PdfOptions,
 }
 
-/// Renders the invoice as PDF bytes: layout, read-back check, PDF.
+impl Renderer {
+    /// Resolves the template (option, else the brand's, else `classic`) and
+    /// the locale (option, else the brand's, else each invoice's default).
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::Template`] for an unknown, unreadable or invalid template.
+    pub fn new(brand: Brand, options: RenderOptions) -> Result<Renderer, RenderError> {
+        let template = resolve_template(&brand, &options)?;
+        Ok(Renderer {
+            locale: options.locale.or(brand.invoice.locale),
+            brand,
+            template,
+            pdf: options.pdf,
+        })
+    }
+
+    /// The brand.
+    pub fn brand(&self) -> &Brand {
+        &self.brand
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The locale an invoice is rendered in.
+    pub fn locale_for(&self, invoice: &VerifiedInvoice) -> Locale {
+        self.locale.unwrap_or(invoice.locale)
+    }
+
+    /// Verifies one invoice's documents against this renderer's brand.
+    ///
+    /// # Errors
+    ///
+    /// The [`Report`](crate::Report) of every failed check.
+    pub fn verify(&self, documents: &Envelope) -> Result<VerifiedInvoice, crate::Report> {
+        crate::verify::verify(
+            &documents.transaction,
+            documents.session.as_ref(),
+            &self.brand,
+        )
+    }
+
+    /// Lays the invoice out, without the read-back check or the PDF.
+    ///
+    /// # Errors
+    ///
+    /// Layout errors.
+    pub fn layout(&self, invoice: &VerifiedInvoice) -> Result<Document, RenderError> {
+        let locale = self.locale_for(invoice);
+        Ok(layout::layout(
+            invoice,
+            &self.brand,
+            &self.template,
+            locale,
+        )?)
+    }
+
+    /// The layout as the text dump of `--dump-layout` (every page, item and
+    /// position).
+    ///
+    /// # Errors
+    ///
+    /// Layout errors.
+    pub fn dump_layout(&self, invoice: &VerifiedInvoice) -> Result<String, RenderError> {
+        Ok(layout::dump::dump(&self.layout(invoice)?))
+    }
+
+    /// Renders the invoice as PDF bytes: layout, read-back check, PDF.
+    ///
+    /// # Errors
+    ///
+    /// Layout errors; [`RenderError::ReadBack`] when the drawn text disagrees
+    /// with the invoice; PDF errors.
+    pub fn render(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
+        let locale = self.locale_for(invoice);
+        let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
+        read_back(&doc, invoice, locale)?;
+        Ok(crate::pdf::write(&doc, &self.pdf)?)
+    }
+}
+
+/// Renders one invoice: [`Renderer::new`] then [`Renderer::render`]. For more
+/// than one invoice, prepare a [`Renderer`] once.
 ///
 /// # Errors
 ///
-/// Template, locale and layout errors; [`RenderError::ReadBack`] when the drawn
-/// text disagrees with the invoice; PDF errors.
+/// As [`Renderer::new`] and [`Renderer::render`].
 pub fn render(
     invoice: &VerifiedInvoice,
     brand: &Brand,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
-    let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options);
-    let doc = layout::layout(invoice, brand, &template, locale)?;
-    read_back(&doc, invoice, locale)?;
-    Ok(crate::pdf::write(&doc, &options.pdf)?)
+    Renderer::new(brand.clone(), options.clone())?.render(invoice)
 }
 
 /// Compares the document's role-tagged runs with the invoice.
@@ -310,7 +409,10 @@ mod tests {
     #[test]
     fn read_back_detects_a_tampered_run() {
         let inv = no_b2b();
-        let doc = layout_document(&inv, &brand(), &RenderOptions::default()).unwrap();
+        let doc = Renderer::new(brand(), RenderOptions::default())
+            .unwrap()
+            .layout(&inv)
+            .unwrap();
         read_back(&doc, &inv, Locale::Nb).unwrap();
         let tamper = |role: TextRole, to: &str| {
             let mut d = doc.clone();
@@ -364,7 +466,10 @@ mod tests {
         );
         // The barcode digits of a Finnish invoice are checked as well.
         let fi = fi_b2c();
-        let mut d = layout_document(&fi, &brand(), &options("classic", Locale::Fi)).unwrap();
+        let mut d = Renderer::new(brand(), options("classic", Locale::Fi))
+            .unwrap()
+            .layout(&fi)
+            .unwrap();
         read_back(&d, &fi, Locale::Fi).unwrap();
         for p in &mut d.pages {
             for i in &mut p.items {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use kravia_invoice::Brand;
-use kravia_invoice::dintero::{Session, Transaction};
+use kravia_invoice::dintero::{Envelope, Session, Transaction};
 
 use super::args::DocArgs;
 
@@ -15,26 +15,48 @@ pub struct Docs {
     pub session: Option<Session>,
 }
 
+/// The largest input document read, in bytes (64 MiB).
+const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
 fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(std::io::stdin().lock(), MAX_DOCUMENT_BYTES),
+            &mut text,
+        )
+        .map_err(|e| format!("reading standard input: {e}"))?;
+        return Ok(text);
+    }
+    kravia_invoice::file::read_regular_text(path, MAX_DOCUMENT_BYTES).map_err(|e| e.to_string())
 }
 
-/// Reads and parses `--transaction` and `--session`.
+/// Reads and parses `--transaction` (a transaction or a `{"transaction",
+/// "session"}` envelope; `-` for standard input) and `--session`.
 pub fn docs(args: &DocArgs) -> Result<Docs, String> {
     let text = read(&args.transaction)?;
-    let transaction = Transaction::from_json(&text)
-        .map_err(|e| format!("{}: {e}", args.transaction.display()))?;
+    let shown = if args.transaction.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        args.transaction.display().to_string()
+    };
+    let (transaction, enveloped) = if Envelope::is_envelope(&text) {
+        let e = Envelope::from_json(&text).map_err(|e| format!("{shown}: {e}"))?;
+        (e.transaction, e.session)
+    } else {
+        let t = Transaction::from_json(&text).map_err(|e| format!("{shown}: {e}"))?;
+        (t, None)
+    };
     let session = match &args.session {
         Some(p) => {
             let text = read(p)?;
             Some(Session::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?)
         }
-        None => None,
+        None => enveloped,
     };
     if session.is_none() && transaction.session.is_none() {
         return Err(format!(
-            "{}: the transaction does not embed its session: pass --session S.json (or fetch the transaction with ?includes=session)",
-            args.transaction.display()
+            "{shown}: the transaction does not embed its session: pass --session S.json (or fetch the transaction with ?includes=session)"
         ));
     }
     Ok(Docs {

@@ -9,7 +9,7 @@ use std::process::Command;
 use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::layout::dump::dump;
 use kravia_invoice::locale::Locale;
-use kravia_invoice::render::{RenderOptions, layout_document, render};
+use kravia_invoice::render::{RenderOptions, Renderer, render};
 use kravia_invoice::template::{BUILTIN, TemplateSource};
 use kravia_invoice::{Brand, verify};
 
@@ -47,7 +47,10 @@ fn every_fixture_template_and_locale() {
                     locale: Some(locale),
                     ..RenderOptions::default()
                 };
-                let doc = layout_document(&invoice, &brand, &options).unwrap();
+                let doc = Renderer::new(brand.clone(), options.clone())
+                    .unwrap()
+                    .layout(&invoice)
+                    .unwrap();
                 let pdf = render(&invoice, &brand, &options).unwrap();
                 let name = format!("{}-{template}-{locale}", case.name);
                 let dir = crate::cli::tempdir();

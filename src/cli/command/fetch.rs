@@ -10,7 +10,7 @@ use std::time::Duration;
 use kravia_invoice::client::{
     BASE_URL_VAR, BlockingClient, Credentials, DinteroClient, FetchError, FetchOptions,
 };
-use kravia_invoice::render::RenderOptions;
+use kravia_invoice::render::{RenderOptions, Renderer};
 
 use crate::cli::args::FetchArgs;
 use crate::cli::exit::Outcome;
@@ -57,12 +57,11 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
             }
         ));
     }
-    let fetched = match client.fetch_and_render(
-        &args.transaction_id,
-        &options,
-        &brand,
-        &RenderOptions::default(),
-    ) {
+    let renderer = match Renderer::new(brand, RenderOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return out.fatal(args.json, &e.to_string()),
+    };
+    let fetched = match client.fetch_and_render(&args.transaction_id, &options, &renderer) {
         Ok(f) => f,
         Err(FetchError::Rejected(report)) => return out.rejected(args.json, &report),
         Err(e) => return out.fatal(args.json, &e.to_string()),

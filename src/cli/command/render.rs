@@ -1,6 +1,6 @@
 //! `render`: verify, then draw the invoice and write it atomically.
 
-use kravia_invoice::render::{RenderOptions, layout_document, render};
+use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 use kravia_invoice::verify::verify;
 
@@ -33,16 +33,20 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
         Ok(inv) => inv,
         Err(report) => return out.rejected(args.json, &report),
     };
+    let renderer = match Renderer::new(brand, options) {
+        Ok(r) => r,
+        Err(e) => return out.fatal(args.json, &e.to_string()),
+    };
     if args.dump_layout {
-        return match layout_document(&invoice, &brand, &options) {
-            Ok(doc) => {
-                out.stdout_line(&kravia_invoice::layout::dump::dump(&doc));
+        return match renderer.dump_layout(&invoice) {
+            Ok(text) => {
+                out.stdout_line(&text);
                 Outcome::Done
             }
             Err(e) => out.fatal(args.json, &e.to_string()),
         };
     }
-    let pdf = match render(&invoice, &brand, &options) {
+    let pdf = match renderer.render(&invoice) {
         Ok(b) => b,
         Err(e) => {
             return out.fatal(
