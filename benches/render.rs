@@ -163,7 +163,7 @@ fn brands() -> (Brand, Brand) {
 fn report_sizes(cases: &[Case], with_logo: &Brand, without: &Brand) {
     let opts = RenderOptions::default();
     for c in cases {
-        let inv = verify(&c.tx, Some(&c.session), Some(with_logo)).unwrap();
+        let inv = verify(&c.tx, Some(&c.session), with_logo).unwrap();
         let a = render(&inv, with_logo, &opts).unwrap();
         let b = render(&inv, without, &opts).unwrap();
         assert!(a.starts_with(b"%PDF-") && b.starts_with(b"%PDF-"));
@@ -191,13 +191,13 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("render");
     for case in &cases {
-        let inv = verify(&case.tx, Some(&case.session), Some(&brand)).unwrap();
+        let inv = verify(&case.tx, Some(&case.session), &brand).unwrap();
         let doc = layout_document(&inv, &brand, &opts).unwrap();
         let template = resolve_template(&brand, &opts).unwrap();
-        let locale = resolve_locale(&inv, &brand, &opts).unwrap();
+        let locale = resolve_locale(&inv, &brand, &opts);
 
         g.bench_function(BenchmarkId::new("verify", case.name), |b| {
-            b.iter(|| verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap())
+            b.iter(|| verify(black_box(&case.tx), Some(&case.session), &brand).unwrap())
         });
         g.bench_function(BenchmarkId::new("layout", case.name), |b| {
             b.iter(|| layout_document(black_box(&inv), &brand, &opts).unwrap())
@@ -211,14 +211,14 @@ fn bench(c: &mut Criterion) {
         // verify + layout + read-back + PDF: what one `render` does after parsing.
         g.bench_function(BenchmarkId::new("all", case.name), |b| {
             b.iter(|| {
-                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
+                let inv = verify(black_box(&case.tx), Some(&case.session), &brand).unwrap();
                 render(&inv, &brand, &opts).unwrap()
             })
         });
         // The same with the template resolved once (what `batch` does).
         g.bench_function(BenchmarkId::new("all_template_once", case.name), |b| {
             b.iter(|| {
-                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
+                let inv = verify(black_box(&case.tx), Some(&case.session), &brand).unwrap();
                 let doc = kravia_invoice::layout::layout(&inv, &brand, &template, locale).unwrap();
                 read_back(&doc, &inv, locale).unwrap();
                 kravia_invoice::pdf::write(&doc, &opts.pdf).unwrap()
@@ -230,7 +230,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Template::builtin(black_box("classic")).unwrap())
     });
     // The cold path: the PDF with the subset cache emptied each time.
-    let inv = verify(&cases[0].tx, Some(&cases[0].session), Some(&brand)).unwrap();
+    let inv = verify(&cases[0].tx, Some(&cases[0].session), &brand).unwrap();
     let doc = layout_document(&inv, &brand, &opts).unwrap();
     g.bench_function("pdf_cold_subset/one_page", |b| {
         b.iter(|| {

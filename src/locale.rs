@@ -231,6 +231,13 @@ fn push_grouped(out: &mut String, value: u64, sep: char) {
 #[error("unknown locale {0:?} (expected nb, sv, fi or en)")]
 pub struct UnknownLocale(pub String);
 
+/// Serialised as its code: `"nb"`.
+impl serde::Serialize for Locale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

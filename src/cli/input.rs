@@ -45,13 +45,5 @@ pub fn docs(args: &DocArgs) -> Result<Docs, String> {
 
 /// Reads the brand file (and its logo).
 pub fn brand(path: &Path) -> Result<Brand, String> {
-    let brand = Brand::load(path).map_err(|e| e.to_string())?;
-    brand
-        .accent()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Some(l) = brand.invoice.locale.as_deref() {
-        l.parse::<kravia_invoice::locale::Locale>()
-            .map_err(|e| format!("{}: [invoice] locale: {e}", path.display()))?;
-    }
-    Ok(brand)
+    Brand::load(path).map_err(|e| e.to_string())
 }

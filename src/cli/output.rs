@@ -77,6 +77,33 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
     })
 }
 
+/// One finding as the CLI prints it everywhere (check, render, batch):
+/// `  error   vat_mismatch  session.order.vat_amount` and the message indented
+/// on the next line.
+pub fn finding_text(severity: &str, code: &str, path: &str, message: &str) -> String {
+    let head = if path.is_empty() {
+        format!("  {severity:<7} {code}")
+    } else {
+        format!("  {severity:<7} {code}  {path}")
+    };
+    format!("{head}\n          {message}")
+}
+
+/// Every error, then every warning, as [`finding_text`].
+pub fn findings_text(
+    errors: &[kravia_invoice::verify::Finding],
+    warnings: &[kravia_invoice::verify::Finding],
+) -> Vec<String> {
+    let text = |sev: &str, f: &kravia_invoice::verify::Finding| {
+        finding_text(sev, f.code.as_str(), &f.path, &f.message)
+    };
+    errors
+        .iter()
+        .map(|f| text("error", f))
+        .chain(warnings.iter().map(|f| text("warning", f)))
+        .collect()
+}
+
 impl Printer {
     /// Reports a verification failure (exit 2): the JSON report, or the findings
     /// on stderr; nothing was written.
@@ -90,8 +117,15 @@ impl Printer {
                 output: None,
             }));
         } else {
-            self.stderr_line(&format!("kravia-invoice: {report}"));
-            self.stderr_line("no PDF was written");
+            let n = report.errors.len();
+            self.stderr_line(&format!(
+                "kravia-invoice: invoice {} failed {n} check{}; no PDF was written",
+                report.invoice_number.as_deref().unwrap_or("(no number)"),
+                if n == 1 { "" } else { "s" }
+            ));
+            for line in findings_text(&report.errors, &report.warnings) {
+                self.stderr_line(&line);
+            }
         }
         Outcome::Rejected
     }
@@ -125,8 +159,8 @@ impl Printer {
                 output: Some(&shown),
             }));
         } else {
-            for w in &invoice.warnings {
-                self.stderr_line(&format!("warning: {w}"));
+            for line in findings_text(&[], &invoice.warnings) {
+                self.stderr_line(&line);
             }
             if !to_stdout {
                 self.stderr_line(&format!(

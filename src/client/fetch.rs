@@ -142,7 +142,7 @@ pub async fn fetch_and_verify(
     let mut captured = false;
     if options.capture && !has_collection_event(&tx) {
         let separate = tx.session.is_none().then_some(&session);
-        if let Err(report) = verify(&tx, separate, Some(brand))
+        if let Err(report) = verify(&tx, separate, brand)
             && report
                 .errors
                 .iter()
@@ -167,7 +167,7 @@ pub async fn fetch_and_verify(
             .await?;
     }
     let separate = tx.session.is_none().then_some(&session);
-    let invoice = verify(&tx, separate, Some(brand)).map_err(FetchError::Rejected)?;
+    let invoice = verify(&tx, separate, brand).map_err(FetchError::Rejected)?;
     Ok(Verified {
         invoice,
         transaction: tx,

@@ -171,7 +171,7 @@ fn rendered_locally(case: &str) -> Vec<u8> {
         .exists()
         .then(|| Session::from_json(&read(case, "session.json")).unwrap());
     let brand = brand(case);
-    let invoice = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+    let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
     render(&invoice, &brand, &RenderOptions::default()).unwrap()
 }
 

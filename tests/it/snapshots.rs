@@ -39,7 +39,7 @@ fn every_fixture_template_and_locale() {
             .ok()
             .map(|t| Session::from_json(&t).unwrap());
         let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
         for (template, _) in BUILTIN {
             for locale in Locale::ALL {
                 let options = RenderOptions {

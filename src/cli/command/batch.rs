@@ -505,7 +505,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     } = job;
     let verified = catch_unwind(AssertUnwindSafe(|| {
         let (tx, session) = load(payload).map_err(|(path, message)| Early::Fatal(path, message))?;
-        verify(&tx, session.as_ref(), Some(&setup.brand))
+        verify(&tx, session.as_ref(), &setup.brand)
             .map_err(|report| Early::Rejected(report.errors.iter().map(ErrorOut::from).collect()))
     }));
     let invoice = match verified {
@@ -535,8 +535,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         return Err(Entry::new(input, Status::Skipped { output }));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<u8>, String> {
-        let locale =
-            resolve_locale(&invoice, &setup.brand, &setup.options).map_err(|e| e.to_string())?;
+        let locale = resolve_locale(&invoice, &setup.brand, &setup.options);
         let doc = kravia_invoice::layout::layout(&invoice, &setup.brand, &setup.template, locale)
             .map_err(|e| format!("layout: {e}"))?;
         read_back(&doc, &invoice, locale).map_err(|e| e.to_string())?;
@@ -763,11 +762,9 @@ fn print_human(out: &mut Printer, summary: &Summary<'_>, out_dir: &Path, took: D
         if let Status::Failed { errors } = &e.status {
             out.stderr_line(&format!("failed  {}", e.input));
             for f in errors {
-                if f.path.is_empty() {
-                    out.stderr_line(&format!("        {}  {}", f.code, f.message));
-                } else {
-                    out.stderr_line(&format!("        {}  {}  {}", f.code, f.path, f.message));
-                }
+                out.stderr_line(&crate::cli::output::finding_text(
+                    "error", &f.code, &f.path, &f.message,
+                ));
             }
         }
     }

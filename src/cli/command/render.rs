@@ -29,7 +29,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     }
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
 
-    let invoice = match verify(&docs.transaction, docs.session.as_ref(), Some(&brand)) {
+    let invoice = match verify(&docs.transaction, docs.session.as_ref(), &brand) {
         Ok(inv) => inv,
         Err(report) => return out.rejected(args.json, &report),
     };
