@@ -51,11 +51,12 @@ use rules::Floors;
 /// fails `every_module_has_a_floor` until it gets its place); names of
 /// modules still to come may stand here ahead of them.
 pub const FLOORS: &[(&str, &str)] = &[
-    // 0: the shared vocabulary (amounts, countries, colours, font metrics,
-    //    decoded images) and small utilities (the crate error); no domain logic.
+    // 0: small utilities (the crate error, bounded file reading) and the
+    //    shared vocabulary (amounts, countries, colours, font metrics, decoded
+    //    logos); no domain logic.
     (
         "shared types",
-        "error < money < country < color < font < raster < logo",
+        "error < file < money < country < color < font < logo",
     ),
     // 1: identifier maths and payment codes (pure, no I/O); Dintero's tolerant
     //    wire models.
@@ -76,7 +77,7 @@ pub const FLOORS: &[(&str, &str)] = &[
 
 /// What `pdf` may name: positioned drawings and the shared drawing
 /// vocabulary, nothing about invoices.
-const PDF_MAY_NAME: &[&str] = &["layout", "font", "color", "raster", "logo", "error"];
+const PDF_MAY_NAME: &[&str] = &["layout", "font", "color", "logo", "error"];
 
 /// What the CLI must not name: it calls `render`, never its steps.
 const CLI_MAY_NOT_NAME: &[&str] = &["layout", "pdf"];
