@@ -23,7 +23,7 @@
 //! architecture tests (then remove the line again):
 //!
 //! ```text
-//! echo 'use crate::layout::Rgb;' >> src/payment/mod.rs
+//! echo 'use crate::layout::Document;' >> src/payment/mod.rs
 //! cargo test --test it architecture
 //! ```
 //!
@@ -191,7 +191,7 @@ fn the_cli_goes_through_render() {
     );
 }
 
-/// The real tree with `use crate::layout::Rgb;` planted at the end of
+/// The real tree with `use crate::layout::Document;` planted at the end of
 /// `src/payment/mod.rs`: the upward import must be reported with its line.
 #[test]
 fn planted_upward_import_is_caught() {
@@ -199,12 +199,12 @@ fn planted_upward_import_is_caught() {
     let file = sources
         .get_mut("src/payment/mod.rs")
         .expect("src/payment/mod.rs exists");
-    file.push_str("\nuse crate::layout::Rgb;\n");
+    file.push_str("\nuse crate::layout::Document;\n");
     let line = file.lines().count();
     let up = rules::upward(&analyze(&sources), &floors());
     let want = format!(
         "src/payment/mod.rs:{line}: payment (floor 1) names layout (floor 4) via \
-         crate::layout::Rgb"
+         crate::layout::Document"
     );
     assert!(
         up.iter().any(|l| l.starts_with(&want)),
