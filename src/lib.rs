@@ -70,6 +70,8 @@ pub mod layout;
 pub mod pdf;
 pub mod raster;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod service;
 pub mod template;
 
 pub use brand::Brand;

@@ -36,6 +36,12 @@ pub enum Command {
     /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
     /// template, locale, input, output directory) or the input broke off.
     Batch(BatchArgs),
+    /// Run the HTTP API with an archive of every issued invoice.
+    ///
+    /// Every /v1 route needs `Authorization: Bearer $KRAVIA_INVOICE_API_KEY`;
+    /// without the key serve starts only on a loopback address. SIGTERM or
+    /// SIGINT finish the requests in flight and stop.
+    Serve(ServeArgs),
 }
 
 /// The documents of one invoice.
@@ -148,4 +154,29 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The brand file (seller facts and look); without it /v1/render answers 503.
+    #[arg(long, value_name = "B.toml")]
+    pub brand: Option<PathBuf>,
+    /// The database: a file path or sqlite: URL (created when missing), or a
+    /// postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite"
+    )]
+    pub db: String,
+    /// Log format on stderr.
+    #[arg(long, value_name = "text|json", default_value = "text")]
+    pub log_format: String,
+    /// The largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub body_limit: usize,
 }

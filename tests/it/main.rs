@@ -10,5 +10,7 @@ mod fixtures;
 mod pdf_text;
 mod properties;
 mod robustness;
+mod serve;
+mod serve_support;
 mod snapshots;
 mod util;

@@ -4,3 +4,4 @@ pub mod batch;
 pub mod check;
 pub mod fetch;
 pub mod render;
+pub mod serve;
