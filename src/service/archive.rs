@@ -206,10 +206,9 @@ impl Archive {
     ///
     /// [`ArchiveError`].
     pub async fn store(&self, invoice: NewInvoice) -> Result<Stored, ArchiveError> {
-        // The common repeat needs no write: an archived number answers at once.
-        if let Some(archived) = self.get(&invoice.invoice_number).await? {
-            return Ok(judge(archived, invoice.sha256));
-        }
+        // A repeat is judged by the writer too (its batch then writes nothing
+        // and its commit syncs nothing): one path, no race between a read and
+        // the insert.
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(PendingBox(Pending { invoice, reply }))

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! One async HTTP stack (axum on tokio); parsing, verifying and rendering run
-//! on tokio's blocking pool ([`http::blocking`]), at most twice the number of
-//! cores at once, so the event loop never waits for a render. The archive
+//! on tokio's blocking pool ([`http::blocking`]), at most one per
+//! core at once, so the event loop never waits for a render. The archive
 //! ([`archive`]) commits durably before a 200 goes out, grouping concurrent
 //! commits ([`db`] explains the SQLite settings). SIGTERM or SIGINT stops
 //! accepting connections, lets the requests in flight finish, commits what
@@ -186,13 +186,14 @@ pub async fn serve(
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let db = Db::open(&config.db, u32::try_from(cores * 4).unwrap_or(8)).await?;
     tracing::info!(database = %db::redact(&db::normalize(&config.db).1), backend = ?db.backend, "archive ready");
+    db.spawn_checkpoints(std::time::Duration::from_millis(500));
     let (archive, writer) = Archive::start(db.clone());
     let state = AppState {
         engine: Arc::new(engine),
         archive,
         metrics: Arc::new(Metrics::default()),
         key_hash,
-        renders: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
+        renders: Arc::new(tokio::sync::Semaphore::new(cores)),
         body_limit: config.body_limit,
     };
     let app = http::router(state);
