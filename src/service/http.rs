@@ -39,6 +39,8 @@ pub struct AppState {
     pub renders: Arc<Semaphore>,
     /// The largest request body, bytes.
     pub body_limit: usize,
+    /// The after-capture pipeline, when Dintero credentials are configured.
+    pub jobs: Option<Arc<super::jobs::Pipeline>>,
 }
 
 /// The JSON of `/v1/check` and of a rejected `/v1/render`: the CLI's `--json`.
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/invoices/{invoice_number}", get(invoice))
         .route("/v1/invoices/{invoice_number}/pdf", get(invoice_pdf))
         .route("/metrics", get(metrics));
+    let v1 = super::jobs::routes(v1);
     let v1 = v1.route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let open = Router::new()
         .route("/healthz", get(healthz))
@@ -74,6 +77,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(v1)
         .merge(open)
+        .merge(super::jobs::callback_routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -377,7 +381,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     let archive = state.archive.size().await.ok();
-    let text = state.metrics.render_text(archive, &[]);
+    let jobs = super::jobs::JobStore::new(state.archive.db().clone())
+        .counts()
+        .await
+        .unwrap_or_default();
+    let text = state.metrics.render_text(archive, &jobs);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 

@@ -21,8 +21,10 @@
 
 pub mod archive;
 pub mod db;
+pub mod delivery;
 pub mod engine;
 pub mod http;
+pub mod jobs;
 pub mod metrics;
 
 use std::net::SocketAddr;
@@ -188,8 +190,22 @@ pub async fn serve(
     tracing::info!(database = %db::redact(&db::normalize(&config.db).1), backend = ?db.backend, "archive ready");
     db.spawn_checkpoints(std::time::Duration::from_millis(500));
     let (archive, writer) = Archive::start(db.clone());
+    let engine = Arc::new(engine);
+    let pipeline = jobs::Pipeline::from_env(
+        db.clone(),
+        archive.clone(),
+        engine.clone(),
+        &config.listen.to_string(),
+    )
+    .map_err(ServiceError::Io)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let workers = match &pipeline {
+        Some(p) => p.spawn_workers(Arc::new(stop_rx)),
+        None => Vec::new(),
+    };
     let state = AppState {
-        engine: Arc::new(engine),
+        jobs: pipeline.clone(),
+        engine,
         archive,
         metrics: Arc::new(Metrics::default()),
         key_hash,
@@ -208,10 +224,19 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let shutdown = async move {
+        shutdown.await;
+        // The workers finish the step they are in and stop.
+        let _ = stop_tx.send(true);
+    };
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServiceError::Io(format!("serving: {e}")));
+    for w in workers {
+        let _ = w.await;
+    }
+    drop(pipeline);
     // The router (and with it every Archive clone) is gone: the writer commits
     // what it holds and ends.
     let _ = writer.await;
