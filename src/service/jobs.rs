@@ -396,6 +396,9 @@ pub struct Pipeline {
     owner: String,
     wake: Notify,
     callback_secret: Option<Vec<u8>>,
+    /// One e-mail in flight per instance: a crash can then leave at most one
+    /// sent-but-unrecorded message (one duplicate per crash).
+    mail: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -467,6 +470,7 @@ impl Pipeline {
             owner,
             wake: Notify::new(),
             callback_secret,
+            mail: tokio::sync::Mutex::new(()),
         })))
     }
 
@@ -880,12 +884,14 @@ impl Pipeline {
             pdf_url: format!("{}/v1/invoices/{number}/pdf", self.settings.public_url),
         };
         if self.delivery.email_on() && !job.email_sent {
+            let one = self.mail.lock().await;
             if let Err(e) = self.delivery.email(&out).await {
                 return Next::Retry(e);
             }
             job.email_sent = true;
             // Recorded at once: a crash from here on does not resend.
             let _ = self.save(job, false).await;
+            drop(one);
             let _ = self
                 .store
                 .history(

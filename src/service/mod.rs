@@ -189,13 +189,19 @@ pub async fn serve(
     let db = Db::open(&config.db, u32::try_from(cores * 4).unwrap_or(8)).await?;
     tracing::info!(database = %db::redact(&db::normalize(&config.db).1), backend = ?db.backend, "archive ready");
     db.spawn_checkpoints(std::time::Duration::from_millis(500));
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| ServiceError::Io(format!("listening on {}: {e}", config.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServiceError::Io(format!("listening on {}: {e}", config.listen)))?;
     let (archive, writer) = Archive::start(db.clone());
     let engine = Arc::new(engine);
     let pipeline = jobs::Pipeline::from_env(
         db.clone(),
         archive.clone(),
         engine.clone(),
-        &config.listen.to_string(),
+        &local.to_string(),
     )
     .map_err(ServiceError::Io)?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -213,12 +219,6 @@ pub async fn serve(
         body_limit: config.body_limit,
     };
     let app = http::router(state);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| ServiceError::Io(format!("listening on {}: {e}", config.listen)))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| ServiceError::Io(format!("listening on {}: {e}", config.listen)))?;
     tracing::info!("listening on http://{local}");
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {

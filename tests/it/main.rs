@@ -8,6 +8,8 @@ mod client;
 mod codes;
 mod fixtures;
 mod pdf_text;
+mod pipeline;
+mod pipeline_support;
 mod properties;
 mod robustness;
 mod serve;
