@@ -42,6 +42,8 @@ pub enum Command {
     /// without the key serve starts only on a loopback address. SIGTERM or
     /// SIGINT finish the requests in flight and stop.
     Serve(ServeArgs),
+    /// Show and retry the after-capture jobs of `serve` (JSON on stdout).
+    Jobs(JobsArgs),
 }
 
 /// The documents of one invoice.
@@ -179,4 +181,41 @@ pub struct ServeArgs {
     /// The largest request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     pub body_limit: usize,
+}
+
+/// `jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: JobsAction,
+    /// The database `serve` uses: a file path, a sqlite: URL or a postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite",
+        global = true
+    )]
+    pub db: String,
+}
+
+/// `jobs list|show|retry`.
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// The jobs, oldest first (at most 1,000), optionally in one state.
+    List {
+        /// capture, render, deliver, done, rejected, failed or voided.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// One job with its history.
+    Show {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
+    /// Puts a failed or rejected job back to work.
+    Retry {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
 }

@@ -205,6 +205,7 @@ async fn pipeline_refuses_bad_signatures_and_rejects_bad_orders() {
     let smtp = Smtp::start();
     let hooks = Hooks::start().await;
     let dir = temp_dir("sig");
+    let db = format!("sqlite://{}", dir.join("archive.sqlite").display());
     let mut o = Options::new(&no_b2b().join("brand.toml"), &DbKind::Sqlite.fresh(&dir));
     o.env = env(&dintero, &smtp, &hooks);
     o.env
@@ -256,6 +257,17 @@ async fn pipeline_refuses_bad_signatures_and_rejects_bad_orders() {
     assert_eq!(r.status().as_u16(), 200);
     wait_state(&server, 7, "done", Duration::from_secs(60)).await;
     assert_eq!(dintero.captures(7), 1);
+    // The jobs command reads the same database.
+    let shown = crate::util::run(&["jobs", "show", &tx_id(7), "--db", &db]);
+    assert!(shown.status.success());
+    let v = crate::util::json(&shown);
+    assert_eq!(v["job"]["state"], "done");
+    let listed = crate::util::json(&crate::util::run(&[
+        "jobs", "list", "--state", "done", "--db", &db,
+    ]));
+    assert_eq!(listed["jobs"].as_array().unwrap().len(), 1);
+    let retry = crate::util::run(&["jobs", "retry", &tx_id(7), "--db", &db]);
+    assert_eq!(retry.status.code(), Some(1), "a done job was retried");
 }
 
 /// 200 callbacks while the server is SIGKILLed at random moments and
