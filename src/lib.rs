@@ -69,6 +69,8 @@ pub mod font;
 pub mod layout;
 pub mod pdf;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod service;
 pub mod template;
 
 #[cfg(any(test, feature = "testkit"))]

@@ -3,4 +3,6 @@
 pub mod batch;
 pub mod check;
 pub mod fetch;
+pub mod jobs;
 pub mod render;
+pub mod serve;
