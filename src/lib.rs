@@ -65,6 +65,7 @@ pub mod money;
 pub mod payment;
 pub mod verify;
 
+pub mod einvoice;
 pub mod font;
 pub mod layout;
 pub mod pdf;

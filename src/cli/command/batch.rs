@@ -160,6 +160,8 @@ struct Setup {
     options: RenderOptions,
     out_dir: PathBuf,
     skip_existing: bool,
+    /// `--ubl`: write `<name>.xml` beside each PDF.
+    ubl: bool,
 }
 
 impl Setup {
@@ -192,6 +194,7 @@ impl Setup {
             options,
             out_dir: args.out_dir.clone(),
             skip_existing: args.skip_existing,
+            ubl: args.ubl,
         })
     }
 }
@@ -452,6 +455,8 @@ struct Rendered {
     input: String,
     path: PathBuf,
     pdf: Vec<u8>,
+    /// The e-invoice (`--ubl`), written as `<name>.xml` with the PDF.
+    ubl: Option<Vec<u8>>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -474,11 +479,16 @@ fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, Entry)>) {
             input,
             path,
             pdf,
+            ubl,
         }) = item
         else {
             return;
         };
-        let entry = match write_atomic(&path, &pdf) {
+        let written = match &ubl {
+            Some(xml) => crate::cli::ubl::write_files(&path, &pdf, xml),
+            None => write_atomic(&path, &pdf),
+        };
+        let entry = match written {
             Ok(()) => Entry::new(
                 input,
                 Status::Rendered {
@@ -530,7 +540,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         .claim(index, Some(safe_stem(&invoice.invoice_number)))
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
-    if setup.skip_existing && path.exists() {
+    if setup.skip_existing && path.exists() && (!setup.ubl || path.with_extension("xml").exists()) {
         let output = path.display().to_string();
         return Err(Entry::new(input, Status::Skipped { output }));
     }
@@ -544,11 +554,16 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     }));
     let message = match rendered {
         Ok(Ok(pdf)) => {
+            let ubl = match setup.ubl.then(|| crate::cli::ubl::make(&invoice, &pdf)) {
+                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+                made => made.and_then(Result::ok),
+            };
             return Ok(Rendered {
                 index,
                 input,
                 path,
                 pdf,
+                ubl,
             });
         }
         Ok(Err(e)) => format!("rendering invoice {}: {e}", invoice.invoice_number),

@@ -32,14 +32,25 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
             r.warnings.clone(),
         ),
     };
+    let einvoice = result
+        .as_ref()
+        .ok()
+        .and_then(crate::cli::ubl::check_findings);
     if args.json {
-        out.stdout_line(&to_line(&CheckDoc {
+        let doc = CheckDoc {
             ok: errors.is_empty(),
             invoice_number: number.as_deref(),
             errors: &errors,
             warnings: &warnings,
             output: None,
-        }));
+        };
+        match (&einvoice, serde_json::to_value(&doc)) {
+            (Some(f), Ok(serde_json::Value::Object(mut m))) => {
+                m.insert("einvoice".into(), crate::cli::ubl::findings_json(f));
+                out.stdout_line(&to_line(&m));
+            }
+            _ => out.stdout_line(&to_line(&doc)),
+        }
     } else {
         let number = number.as_deref().unwrap_or("(no invoice number)");
         match &result {
@@ -64,6 +75,12 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
                 "  warning {}  {}\n          {}",
                 w.code, w.path, w.message
             ));
+        }
+        for line in einvoice
+            .iter()
+            .flat_map(|f| crate::cli::ubl::findings_lines(f))
+        {
+            out.stdout_line(&line);
         }
     }
     if result.is_ok() {
