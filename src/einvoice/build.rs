@@ -190,7 +190,7 @@ fn seller<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
             contact: Contact::default(),
         };
     };
-    let endpoint = eas::org_id(&s.org_number);
+    let endpoint = eas::endpoint(&s.org_number);
     if endpoint.is_none() {
         push(
             f,
@@ -218,7 +218,7 @@ fn seller<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
         _ => None,
     };
     Party {
-        legal_id: endpoint.clone(),
+        legal_id: eas::legal_id(&s.org_number),
         endpoint,
         name: text(|| "brand.seller.name".into(), &s.name, f),
         address: Address {
@@ -254,7 +254,7 @@ fn buyer<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
             None
         }
         Some(org) => {
-            let id = eas::org_id(org);
+            let id = eas::endpoint(org);
             if id.is_none() {
                 push(
                     f,
@@ -294,7 +294,7 @@ fn buyer<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
     }
     let person = b.person_name();
     Party {
-        legal_id: endpoint.clone(),
+        legal_id: b.org_number.as_ref().and_then(eas::legal_id),
         endpoint,
         name,
         address: Address {

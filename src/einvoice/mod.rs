@@ -25,7 +25,7 @@
 //! | `ID` (BT-1), `IssueDate`, `DueDate` | invoice number, issue and due date |
 //! | `BuyerReference` (BT-10) | the buyer's `customer_reference`, else the merchant's order reference |
 //! | `OrderReference/SalesOrderID` (BT-14) | the merchant's order reference |
-//! | seller `EndpointID`, `PartyLegalEntity/CompanyID` | organisation number in the EAS of the seller's country: NO `0192`, SE `0007` (ten digits), FI `0037` (eight digits) |
+//! | seller `EndpointID`, `PartyLegalEntity/CompanyID` | organisation number in the scheme of the seller's country: NO `0192`, SE `0007` (ten digits), FI `0216` OVT (`0037` + Y-tunnus) as address and `0037` as registration |
 //! | seller `PartyTaxScheme` VAT | NO `NO…MVA`, SE/FI the VAT number; none when not VAT registered (category O) |
 //! | seller `PartyTaxScheme` TAX | NO the register (`Foretaksregisteret`), SE `Godkänd för F-skatt` |
 //! | buyer | business name, organisation number (EAS of the buyer's country), address, contact person |

@@ -59,3 +59,272 @@ fn a_broken_vat_sum_is_refused_with_its_rule() {
     assert!(rules.contains(&"BR-CO-15"), "{rules:?}");
     assert!(e.to_string().contains("BR-CO-14"), "{e}");
 }
+
+use std::borrow::Cow;
+
+use crate::country::Country;
+use crate::layout::testdata::{finish, line};
+use crate::payment::OrgNumber;
+use crate::verify::invoice::LineKind;
+
+use super::model::{DocKind, TaxCode};
+
+/// With `KRAVIA_STORE=1`, keeps the XML in `target/einvoice-dev/` for the
+/// official schematron (see the README).
+fn store(name: &str, xml: &[u8]) {
+    if std::env::var_os("KRAVIA_STORE").is_some() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/einvoice-dev");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), xml).unwrap();
+    }
+}
+
+fn errors(findings: &[Finding]) -> Vec<&'static str> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.rule)
+        .collect()
+}
+
+/// NO B2B with a 0 % line.
+fn with_zero_rate() -> crate::VerifiedInvoice {
+    let mut inv = no_b2b();
+    inv.lines.insert(
+        3,
+        line("5", LineKind::Item, "Avisabonnement", "1", 39_900, 0, "0"),
+    );
+    finish(&mut inv);
+    inv
+}
+
+/// The document of `inv` after `edit`, preflighted and written.
+fn edited(
+    inv: &crate::VerifiedInvoice,
+    edit: impl FnOnce(&mut model::Document<'_>),
+) -> (Vec<Finding>, Vec<u8>) {
+    let mut findings = Vec::new();
+    let mut doc = build::document(inv, None, &mut findings);
+    edit(&mut doc);
+    findings.clear();
+    rules::preflight(&doc, true, &mut findings);
+    (findings, write::document(&doc).unwrap())
+}
+
+#[test]
+fn zero_rated_lines_are_z_with_a_warning() {
+    let inv = with_zero_rate();
+    let findings = check(&inv);
+    assert!(errors(&findings).is_empty(), "{findings:#?}");
+    let w = findings
+        .iter()
+        .find(|f| f.rule == "assumed-zero-rated")
+        .unwrap();
+    assert_eq!(w.path, "session.order.items[3].vat");
+    let xml = String::from_utf8(ubl(&inv, None).unwrap()).unwrap();
+    assert!(xml.contains("<cbc:ID>Z</cbc:ID>"));
+    store("no-zero-rated.xml", xml.as_bytes());
+}
+
+#[test]
+fn exempt_lines_carry_their_reason() {
+    let inv = with_zero_rate();
+    let reason = "Unntatt etter mval. § 3-6";
+    let exempt = |doc: &mut model::Document<'_>| {
+        for c in doc
+            .lines
+            .iter_mut()
+            .map(|l| &mut l.category)
+            .chain(doc.tax.iter_mut().map(|t| &mut t.category))
+            .filter(|c| c.code == TaxCode::Z)
+        {
+            c.code = TaxCode::E;
+            c.exemption_reason = Some(Cow::Borrowed(reason));
+        }
+    };
+    let (findings, xml) = edited(&inv, exempt);
+    assert!(errors(&findings).is_empty(), "{findings:#?}");
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(
+        text.contains("<cbc:TaxExemptionReason>Unntatt etter mval. § 3-6</cbc:TaxExemptionReason>")
+    );
+    store("no-exempt.xml", &xml);
+    // BR-E-10: without the reason the rule fires.
+    let (findings, _) = edited(&inv, |doc| {
+        exempt(doc);
+        for t in &mut doc.tax {
+            t.category.exemption_reason = None;
+        }
+    });
+    assert_eq!(errors(&findings), ["BR-E-10"]);
+}
+
+#[test]
+fn a_seller_not_registered_for_vat_writes_category_o() {
+    let mut inv = no_b2b();
+    inv.lines = vec![
+        line("1", LineKind::Item, "Konsulenttime", "2", 200_000, 0, "0"),
+        line("2", LineKind::Item, "Reise", "1", 15_050, 0, "0"),
+    ];
+    finish(&mut inv);
+    if let Some(s) = inv.seller.as_mut() {
+        s.vat_registered = false;
+    }
+    let findings = check(&inv);
+    assert!(errors(&findings).is_empty(), "{findings:#?}");
+    let xml = ubl(&inv, None).unwrap();
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.contains("<cbc:TaxExemptionReasonCode>VATEX-EU-O</cbc:TaxExemptionReasonCode>"));
+    assert!(!text.contains("MVA</cbc:CompanyID>"));
+    store("no-not-vat-registered.xml", &xml);
+    // With a VAT line too, BR-S-02 (no VAT number) and BR-O-11 (mixed) fire.
+    let mut mixed = inv.clone();
+    mixed
+        .lines
+        .push(line("3", LineKind::Item, "Vare", "1", 12_500, 2_500, "25"));
+    finish(&mut mixed);
+    let rules = errors(&check(&mixed));
+    assert!(
+        rules.contains(&"BR-S-02") && rules.contains(&"BR-O-11"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn the_writer_makes_a_credit_note_from_the_same_parts() {
+    let inv = no_b2b();
+    let (findings, xml) = edited(&inv, |doc| {
+        doc.kind = DocKind::CreditNote {
+            invoice_number: doc.id.to_string(),
+            invoice_date: doc.issue_date,
+        };
+        doc.id = Cow::Borrowed("KN-2026-0001");
+    });
+    assert!(errors(&findings).is_empty(), "{findings:#?}");
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.contains(
+        "<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\""
+    ));
+    assert!(text.contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"));
+    assert!(text.contains("<cac:InvoiceDocumentReference>\n      <cbc:ID>KJ65C-190025</cbc:ID>"));
+    assert!(text.contains("<cbc:CreditedQuantity unitCode=\"EA\">2</cbc:CreditedQuantity>"));
+    assert!(!text.contains("<cbc:DueDate>") && text.contains("<cbc:PaymentDueDate>2026-06-14"));
+    store("no-credit-note.xml", &xml);
+}
+
+#[test]
+fn preflight_names_each_broken_rule() {
+    let base = no_b2b();
+    let case = |edit: &dyn Fn(&mut crate::VerifiedInvoice)| {
+        let mut inv = base.clone();
+        edit(&mut inv);
+        check(&inv)
+    };
+    let rules = |f: Vec<Finding>| errors(&f).join(",");
+    // BR-S-09: VAT per rate more than 1.00 from taxable × rate, everything
+    // else consistent (the lines' rounded VAT drifted).
+    let drift = |minor: i64| {
+        move |i: &mut crate::VerifiedInvoice| {
+            let d = Money::from_minor(minor);
+            i.lines[0].vat_amount += d;
+            i.lines[0].net -= d;
+            i.vat[0].vat += d;
+            i.vat[0].net -= d;
+            i.totals.vat += d;
+            i.totals.net -= d;
+        }
+    };
+    // 25 %: taxable 3873.60, VAT 968.40. Moving 0.80 from net to VAT gives
+    // 3872.80 × 25 % = 968.20 against 969.20: 1.00 off, not below 1.
+    assert_eq!(rules(case(&drift(80))), "BR-S-09");
+    assert_eq!(rules(case(&drift(-80))), "BR-S-09");
+    // 0.79 gives 969.19 against 968.20: 0.99 off, within the tolerance.
+    assert_eq!(rules(case(&drift(79))), "");
+    assert_eq!(rules(case(&drift(-79))), "");
+    // BR-S-08: the taxable amount of a rate is not the sum of its lines.
+    assert!(rules(case(&|i| i.vat[1].net += Money::from_minor(1))).contains("BR-S-08"));
+    // BR-CO-16: the amount due must be the total less what was paid.
+    assert_eq!(
+        rules(case(&|i| i.totals.paid = Money::from_minor(10_000))),
+        "BR-CO-16"
+    );
+    // BR-CO-10: Σ line net.
+    assert!(rules(case(&|i| i.lines[1].net += Money::from_minor(1))).starts_with("BR-CO-10"));
+    // PEPPOL-EN16931-R003: no buyer reference at all.
+    assert_eq!(
+        rules(case(&|i| {
+            i.buyer.customer_reference = None;
+            i.merchant_reference = None;
+        })),
+        "PEPPOL-EN16931-R003"
+    );
+    // R010: a buyer in a country without a known scheme.
+    assert_eq!(
+        rules(case(&|i| {
+            let dk = Country::parse("DK").unwrap();
+            i.buyer.country = Some(dk);
+            i.buyer.org_number = Some(OrgNumber::parse(dk, "12345678").unwrap());
+        })),
+        "PEPPOL-EN16931-R010"
+    );
+    // BR-07 and BR-11: the buyer's name and country.
+    assert_eq!(
+        rules(case(&|i| {
+            i.buyer.business_name = None;
+            i.buyer.country = None;
+        })),
+        "BR-07,BR-11"
+    );
+    // SE-R-006: a Swedish seller's rates; SE-R-001: its VAT number.
+    let se = se_b2b();
+    let mut bad = se.clone();
+    bad.lines[0].vat_rate = "15".parse().unwrap();
+    finish(&mut bad);
+    assert!(rules(check(&bad)).contains("SE-R-006"));
+    let mut bad = se.clone();
+    if let Some(s) = bad.seller.as_mut() {
+        s.vat_number = Some("SE55727363290".into());
+    }
+    assert_eq!(rules(check(&bad)), "SE-R-001");
+    // BR-CO-09: a VAT number without its country prefix.
+    let mut bad = se;
+    if let Some(s) = bad.seller.as_mut() {
+        s.vat_number = Some("557273632901".into());
+    }
+    assert_eq!(rules(check(&bad)), "BR-CO-09");
+    // A control character XML cannot carry names its field.
+    let f = case(&|i| i.lines[1].description = "Eple\u{1}most".into());
+    assert_eq!(errors(&f), ["xml-character"]);
+    assert_eq!(f[0].path, "session.order.items[1].description");
+    // BR-61: no account at all.
+    assert_eq!(
+        rules(case(&|i| {
+            i.payment.account = None;
+            i.payment.iban = None;
+        })),
+        "BR-61"
+    );
+}
+
+#[test]
+fn a_negative_line_has_a_negative_quantity_and_a_positive_price() {
+    let mut inv = no_b2b();
+    inv.lines.insert(
+        3,
+        line(
+            "9",
+            LineKind::Item,
+            "Returnert emballasje",
+            "2",
+            -5_000,
+            -1_000,
+            "25",
+        ),
+    );
+    finish(&mut inv);
+    assert!(errors(&check(&inv)).is_empty());
+    let xml = String::from_utf8(ubl(&inv, None).unwrap()).unwrap();
+    assert!(xml.contains("<cbc:InvoicedQuantity unitCode=\"EA\">-2</cbc:InvoicedQuantity>"));
+    assert!(xml.contains("<cbc:PriceAmount currencyID=\"NOK\">20.00</cbc:PriceAmount>"));
+    store("no-negative-line.xml", xml.as_bytes());
+}

@@ -190,8 +190,9 @@ pub(crate) fn document(doc: &Document<'_>) -> io::Result<Vec<u8>> {
         DocKind::CreditNote { .. } => doc.due_date,
         DocKind::Invoice => None,
     };
-    for p in &doc.payment {
-        payment_means(&mut x, p, due_in_payment)?;
+    for (i, p) in doc.payment.iter().enumerate() {
+        // UBL-SR-45: the due date at most once.
+        payment_means(&mut x, p, due_in_payment.filter(|_| i == 0))?;
     }
     tax_total(&mut x, doc.tax_total, &doc.tax)?;
     monetary_total(&mut x, &doc.totals)?;
