@@ -79,8 +79,9 @@ impl X {
         self.leaf_with(name, &[("currencyID", currency)], &m.to_plain_string())
     }
 
+    /// An ISO 8601 date, `2026-05-31` (`NaiveDate`'s `Display`).
     fn date(&mut self, name: &str, d: NaiveDate) -> io::Result<()> {
-        self.leaf(name, &d.format("%Y-%m-%d").to_string())
+        self.leaf(name, &d.to_string())
     }
 
     /// `<outer><inner>text</inner></outer>`.
@@ -157,6 +158,7 @@ pub(crate) fn document(doc: &Document<'_>) -> io::Result<Vec<u8>> {
             "cbc:EmbeddedDocumentBinaryObject",
             &[("mimeCode", "application/pdf"), ("filename", &a.filename)],
         )?;
+        // Base64 needs no escaping: written as is.
         let b64 = base64::engine::general_purpose::STANDARD.encode(a.pdf);
         x.w.write_event(Event::Text(BytesText::from_escaped(b64)))?;
         x.close("cbc:EmbeddedDocumentBinaryObject")?;
