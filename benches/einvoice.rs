@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     let tx = Transaction::from_json(&read("transaction.json")).unwrap();
     let session = Session::from_json(&read("session.json")).unwrap();
     let brand = Brand::load(&dir.join("brand.toml")).unwrap();
-    let invoice = verify(&tx, Some(&session), Some(&brand)).unwrap();
+    let invoice = verify(&tx, Some(&session), &brand).unwrap();
     let pdf = render(&invoice, &brand, &RenderOptions::default()).unwrap();
     let bare = ubl(&invoice, None).unwrap();
     let with_pdf = ubl(&invoice, Some(&pdf)).unwrap();

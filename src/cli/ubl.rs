@@ -10,7 +10,7 @@ use kravia_invoice::verify::CustomerKind;
 
 use super::exit::Outcome;
 use super::json::{CheckDoc, to_line};
-use super::output::{Printer, write_atomic};
+use super::output::{Printer, findings_text, write_atomic};
 
 /// The UBL of a rendered invoice with its PDF embedded; the error names the
 /// invoice and what is missing (e.g. the buyer's organisation number).
@@ -75,7 +75,7 @@ pub fn write_pair(
 pub fn write_files(pdf_path: &Path, pdf: &[u8], xml: &[u8]) -> Result<(), String> {
     let xml_path = pdf_path.with_extension("xml");
     write_pair(&xml_path, xml, Some(pdf_path), || {
-        write_atomic(pdf_path, pdf)
+        write_atomic(pdf_path, pdf).map_err(|e| e.to_string())
     })
 }
 
@@ -91,7 +91,7 @@ pub fn deliver(
 ) -> Outcome {
     let to_stdout = output.as_os_str() == "-";
     if !to_stdout && output == ubl_path {
-        return out.fatal(json, "--ubl and --output name the same file");
+        return out.fatal(json, &"--ubl and --output name the same file");
     }
     let xml = match make(invoice, pdf) {
         Ok(x) => x,
@@ -103,7 +103,9 @@ pub fn deliver(
                 .map_err(|e| format!("writing the PDF to stdout: {e}"))
         })
     } else {
-        write_pair(ubl_path, &xml, Some(output), || write_atomic(output, pdf))
+        write_pair(ubl_path, &xml, Some(output), || {
+            write_atomic(output, pdf).map_err(|e| e.to_string())
+        })
     };
     if let Err(e) = written {
         return out.fatal(json, &e);
@@ -127,8 +129,8 @@ pub fn deliver(
         };
         out.json_line(&line);
     } else {
-        for w in &invoice.warnings {
-            out.stderr_line(&format!("warning: {w}"));
+        for line in findings_text(&[], &invoice.warnings) {
+            out.stderr_line(&line);
         }
         if !to_stdout {
             out.stderr_line(&format!(

@@ -53,9 +53,8 @@ fn push(
     });
 }
 
-/// The document for `inv`. Without a seller (a `check` without a brand file)
-/// the seller is a blank stand-in that is never written; the caller skips
-/// the seller's rules.
+/// The document for `inv`; what cannot be written (or breaks a rule the
+/// writer relies on) is pushed to `f`.
 pub(crate) fn document<'a>(
     inv: &'a VerifiedInvoice,
     pdf: Option<&'a [u8]>,
@@ -91,10 +90,10 @@ pub(crate) fn document<'a>(
             category: tax_category(inv, v.rate),
         })
         .collect();
-    let payee = match (&inv.seller, inv.payment.payee_name.trim()) {
-        (_, "") => None,
-        (Some(s), p) if s.name == p => None,
-        (_, p) => Some(text(|| "brand.invoice.payee_name".into(), p, f)),
+    let payee = match inv.payment.payee_name.trim() {
+        "" => None,
+        p if inv.seller.name == p => None,
+        p => Some(text(|| "brand.invoice.payee_name".into(), p, f)),
     };
     Document {
         kind: DocKind::Invoice,
@@ -179,17 +178,7 @@ fn opt_text<'a>(path: &str, s: Option<&'a str>, f: &mut Vec<Finding>) -> Option<
 }
 
 fn seller<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
-    let Some(s) = &inv.seller else {
-        return Party {
-            endpoint: None,
-            name: Cow::Borrowed(""),
-            address: Address::default(),
-            vat_id: None,
-            tax_registration: None,
-            legal_id: None,
-            contact: Contact::default(),
-        };
-    };
+    let s = &inv.seller;
     let endpoint = eas::endpoint(&s.org_number);
     if endpoint.is_none() {
         push(
@@ -375,7 +364,7 @@ fn exemption_reason(_inv: &VerifiedInvoice, _rate: VatRate) -> Option<&str> {
 
 /// The VAT category of the lines at `rate`.
 fn tax_category(inv: &VerifiedInvoice, rate: VatRate) -> TaxCategory<'_> {
-    let registered = inv.seller.as_ref().is_none_or(|s| s.vat_registered);
+    let registered = inv.seller.vat_registered;
     let (code, exemption_code, exemption_reason) = if !rate.is_zero() {
         (TaxCode::S, None, None)
     } else if !registered {

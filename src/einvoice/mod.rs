@@ -102,12 +102,6 @@ pub enum EinvoiceError {
         /// The invoice.
         invoice_number: String,
     },
-    /// No seller: render with a brand file.
-    #[error("invoice {invoice_number}: an e-invoice needs the seller (the brand file's [seller])")]
-    MissingSeller {
-        /// The invoice.
-        invoice_number: String,
-    },
     /// The UBL would break these rules.
     #[error("invoice {invoice_number}: the e-invoice would break {}", list(.findings))]
     Invalid {
@@ -143,7 +137,7 @@ fn list(findings: &[Finding]) -> String {
 /// # let tx = Transaction::from_json(&std::fs::read_to_string(format!("{dir}transaction.json"))?)?;
 /// # let session = Session::from_json(&std::fs::read_to_string(format!("{dir}session.json"))?)?;
 /// # let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
-/// let invoice = verify(&tx, Some(&session), Some(&brand))?;
+/// let invoice = verify(&tx, Some(&session), &brand)?;
 /// let xml = kravia_invoice::einvoice::ubl(&invoice, None)?;
 /// let text = String::from_utf8(xml)?;
 /// assert!(text.contains("<cbc:ID>KJ65C-190025</cbc:ID>"));
@@ -153,8 +147,7 @@ fn list(findings: &[Finding]) -> String {
 ///
 /// # Errors
 ///
-/// [`EinvoiceError::MissingBuyerOrganisationNumber`] for a consumer invoice,
-/// [`EinvoiceError::MissingSeller`] without a seller, and
+/// [`EinvoiceError::MissingBuyerOrganisationNumber`] for a consumer invoice and
 /// [`EinvoiceError::Invalid`] listing every rule the document would break
 /// (the errors of [`check`]).
 pub fn ubl(
@@ -167,14 +160,9 @@ pub fn ubl(
             invoice_number: number(),
         });
     }
-    if invoice.seller.is_none() {
-        return Err(EinvoiceError::MissingSeller {
-            invoice_number: number(),
-        });
-    }
     let mut findings = Vec::new();
     let doc = build::document(invoice, attached_pdf, &mut findings);
-    rules::preflight(&doc, true, &mut findings);
+    rules::preflight(&doc, &mut findings);
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return Err(EinvoiceError::Invalid {
             invoice_number: number(),
@@ -188,12 +176,11 @@ pub fn ubl(
 /// (assumed facts). Empty when [`ubl`] would write it without remark.
 ///
 /// A consumer invoice gives one error (PEPPOL-EN16931-R010, the buyer's
-/// organisation number); without a seller (no brand) the seller's rules are
-/// not checked.
+/// organisation number).
 pub fn check(invoice: &VerifiedInvoice) -> Vec<Finding> {
     let mut findings = Vec::new();
     let doc = build::document(invoice, None, &mut findings);
-    rules::preflight(&doc, invoice.seller.is_some(), &mut findings);
+    rules::preflight(&doc, &mut findings);
     sorted(findings)
 }
 

@@ -44,16 +44,13 @@ fn err(f: &mut Vec<Finding>, rule: &'static str, path: impl Into<String>, messag
     });
 }
 
-/// Every rule of the module docs; `seller_known` is false for a stand-in
-/// seller (no brand), whose rules are skipped.
-pub(crate) fn preflight(doc: &Document<'_>, seller_known: bool, f: &mut Vec<Finding>) {
+/// Every rule of the module docs.
+pub(crate) fn preflight(doc: &Document<'_>, f: &mut Vec<Finding>) {
     totals(doc, f);
     vat_breakdown(doc, f);
     lines(doc, f);
     payment(doc, f);
-    if seller_known {
-        seller(doc, f);
-    }
+    seller(doc, f);
     endpoint_ids(
         &doc.buyer,
         "session.order.billing_address.organization_number",

@@ -42,7 +42,7 @@ fn load(dir: &Path) -> (VerifiedInvoice, Brand) {
         .exists()
         .then(|| Session::from_json(&std::fs::read_to_string(s).unwrap()).unwrap());
     let brand = Brand::load(&dir.join("brand.toml")).unwrap();
-    let inv = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+    let inv = verify(&tx, session.as_ref(), &brand).unwrap();
     (inv, brand)
 }
 
@@ -214,7 +214,7 @@ fn every_b2b_ubl_says_what_the_verified_invoice_says() {
 
         // The seller.
         let seller = at(r, "cac:AccountingSupplierParty/cac:Party").unwrap();
-        let s = inv.seller.as_ref().unwrap();
+        let s = &inv.seller;
         assert_eq!(
             text(seller, "cac:PartyName/cbc:Name"),
             Some(s.name.as_str())
