@@ -30,7 +30,7 @@
 //! | seller `PartyTaxScheme` TAX | NO the register (`Foretaksregisteret`), SE `Godkänd för F-skatt` |
 //! | buyer | business name, organisation number (EAS of the buyer's country), address, contact person |
 //! | `PayeeParty` (BG-10) | the payee named in the payment block (Kravia), when it is not the seller |
-//! | `Delivery` (BG-13) | see [`delivery`](build) below |
+//! | `Delivery` (BG-13) | delivery date and place: not carried by the verified invoice yet, so the issue date and the billing address (warning `assumed-delivery`) |
 //! | `PaymentMeans` | per account the PDF shows: NOK the Norwegian account (code 30), the IBAN (code 30; EUR code 58, SEPA) with the BIC; `PaymentID` the KID / OCR / reference |
 //! | `TaxTotal` | VAT per rate of the verified invoice: S per rate, Z (or E with reason, O) at 0 % |
 //! | `LegalMonetaryTotal` | net, gross, paid (`PrepaidAmount`) and amount to pay of the verified invoice |
