@@ -90,6 +90,12 @@ pub fn deliver(
     invoice: &VerifiedInvoice,
 ) -> Outcome {
     let to_stdout = output.as_os_str() == "-";
+    if ubl_path.as_os_str() == "-" {
+        return out.fatal(
+            json,
+            &"--ubl needs a file name (stdout can carry only the PDF)",
+        );
+    }
     if !to_stdout && output == ubl_path {
         return out.fatal(json, &"--ubl and --output name the same file");
     }

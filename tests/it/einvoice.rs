@@ -643,6 +643,38 @@ fn render_ubl_of_a_consumer_invoice_writes_neither_file() {
 }
 
 #[test]
+fn render_ubl_writes_neither_file_when_either_cannot_be_written() {
+    let d = scratch("unwritable");
+    let run_with = |pdf: &Path, xml: &Path| {
+        let mut args = vec!["render".to_string()];
+        args.extend(doc_args(&fixtures_dir().join("pub_ok_no_b2b_three_rates")));
+        args.extend(
+            [
+                "--output",
+                pdf.to_str().unwrap(),
+                "--ubl",
+                xml.to_str().unwrap(),
+            ]
+            .map(String::from),
+        );
+        run(&args)
+    };
+    // The XML's folder does not exist: no PDF either.
+    let out = run_with(&d.join("i.pdf"), &d.join("missing/i.xml"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+    // The PDF's folder does not exist: no XML (and no temporary file) either.
+    let out = run_with(&d.join("missing/i.pdf"), &d.join("i.xml"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+    // The same file for both, or stdout for the XML, is refused.
+    let same = d.join("i.pdf");
+    assert_eq!(run_with(&same, &same).status.code(), Some(1));
+    assert_eq!(run_with(&same, Path::new("-")).status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+}
+
+#[test]
 fn batch_ubl_writes_xml_beside_each_pdf_and_fails_consumer_invoices() {
     let d = scratch("batch");
     let input = d.join("in");
