@@ -83,6 +83,10 @@ pub struct RenderArgs {
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
+    /// Also write the e-invoice (PEPPOL BIS Billing 3.0 / EHF UBL, with the PDF
+    /// embedded) to FILE; both files are written or neither. B2B invoices only.
+    #[arg(long, value_name = "FILE")]
+    pub ubl: Option<PathBuf>,
 }
 
 /// `check`.
@@ -158,6 +162,10 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the e-invoice `<name>.xml` (PEPPOL BIS Billing 3.0 / EHF UBL,
+    /// with the PDF embedded) beside each PDF; both or neither per invoice.
+    #[arg(long)]
+    pub ubl: bool,
 }
 
 /// `serve`.

@@ -6,6 +6,7 @@ pub mod exit;
 pub mod input;
 pub mod json;
 pub mod output;
+pub mod ubl;
 
 use std::ffi::OsString;
 

@@ -6,6 +6,8 @@ mod batch;
 mod cli;
 mod client;
 mod codes;
+mod einvoice;
+mod einvoice_rules;
 mod fixtures;
 mod pdf_text;
 mod pipeline;

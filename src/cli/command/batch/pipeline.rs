@@ -23,6 +23,8 @@ pub(super) struct Setup {
     pub(super) renderer: Renderer,
     pub(super) out_dir: PathBuf,
     pub(super) skip_existing: bool,
+    /// `--ubl`: write `<name>.xml` (the e-invoice) beside each PDF.
+    pub(super) ubl: bool,
 }
 
 impl Setup {
@@ -55,6 +57,7 @@ impl Setup {
             renderer,
             out_dir: args.out_dir.clone(),
             skip_existing: args.skip_existing,
+            ubl: args.ubl,
         })
     }
 }
@@ -89,6 +92,8 @@ pub(super) struct Rendered {
     pub(super) input: String,
     pub(super) path: PathBuf,
     pub(super) pdf: Vec<u8>,
+    /// The e-invoice (`--ubl`), written as `<name>.xml` with the PDF.
+    pub(super) ubl: Option<Vec<u8>>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -111,18 +116,23 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             input,
             path,
             pdf,
+            ubl,
         }) = item
         else {
             return;
         };
-        let entry = match write_atomic(&path, &pdf) {
+        let written = match &ubl {
+            Some(xml) => crate::cli::ubl::write_files(&path, &pdf, xml),
+            None => write_atomic(&path, &pdf).map_err(|e| e.to_string()),
+        };
+        let entry = match written {
             Ok(()) => Entry::new(
                 input,
                 Status::Rendered {
                     output: path.display().to_string(),
                 },
             ),
-            Err(e) => Entry::fatal(input, "", &e.to_string()),
+            Err(e) => Entry::fatal(input, "", &e),
         };
         drop(pdf);
         if results.send((index, entry)).is_err() {
@@ -167,18 +177,24 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         .claim(index, Some(safe_stem(&invoice.invoice_number)))
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
-    if setup.skip_existing && path.exists() {
+    let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
+    if setup.skip_existing && path.exists() && xml_exists() {
         let output = path.display().to_string();
         return Err(Entry::new(input, Status::Skipped { output }));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| setup.renderer.render(&invoice)));
     let message = match rendered {
         Ok(Ok(pdf)) => {
+            let ubl = match setup.ubl.then(|| crate::cli::ubl::make(&invoice, &pdf)) {
+                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+                made => made.and_then(Result::ok),
+            };
             return Ok(Rendered {
                 index,
                 input,
                 path,
                 pdf,
+                ubl,
             });
         }
         Ok(Err(e)) => format!("rendering invoice {}: {e}", invoice.invoice_number),
