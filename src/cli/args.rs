@@ -36,6 +36,13 @@ pub enum Command {
     /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
     /// template, locale, input, output directory) or the input broke off.
     Batch(BatchArgs),
+    /// Verify a voided transaction's invoice and render its credit note PDF
+    /// (kreditnota / kreditfaktura / hyvityslasku).
+    ///
+    /// Credits the whole invoice when the status is AUTHORIZATION_VOIDED, else
+    /// what the newest successful VOID event voided (its items, or its amount
+    /// split over the VAT rates). Exit status as `render`.
+    CreditNote(CreditNoteArgs),
 }
 
 /// The documents of one invoice.
@@ -150,4 +157,34 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `credit-note`.
+#[derive(Debug, Args)]
+pub struct CreditNoteArgs {
+    /// The documents of the voided transaction.
+    #[command(flatten)]
+    pub docs: DocArgs,
+    /// The brand file (seller facts and look).
+    #[arg(long, value_name = "B.toml")]
+    pub brand: PathBuf,
+    /// The credit note's own number (the seller's series); it must differ
+    /// from the invoice number.
+    #[arg(long, value_name = "N")]
+    pub number: String,
+    /// A template name (classic, compact) or a template file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// Label language and number/date format: nb, sv, fi or en.
+    #[arg(long, value_name = "nb|sv|fi|en")]
+    pub locale: Option<String>,
+    /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
+    #[arg(long, value_name = "FILE|-")]
+    pub output: PathBuf,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the layout as text instead of writing a PDF (debugging).
+    #[arg(long, hide = true)]
+    pub dump_layout: bool,
 }

@@ -60,5 +60,6 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
         Command::Render(a) => command::render::run(a, &mut out),
         Command::Fetch(a) => command::fetch::run(a, &mut out),
         Command::Batch(a) => command::batch::run(a, &mut out),
+        Command::CreditNote(a) => command::credit_note::run(a, &mut out),
     }
 }

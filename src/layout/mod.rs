@@ -28,6 +28,7 @@
 //! `target/store/`) and look at them (`pdftoppm -png -r 80`).
 
 mod context;
+mod credit;
 pub mod document;
 mod draw;
 pub mod dump;
@@ -42,6 +43,7 @@ mod summary;
 mod table;
 mod text;
 
+pub use credit::layout_credit;
 pub use document::{Document, Item, Page, Pt, TextRole};
 
 use crate::brand::Brand;
@@ -111,7 +113,7 @@ pub fn layout(
     template: &Template,
     locale: Locale,
 ) -> Result<Document, LayoutError> {
-    let ctx = Ctx::new(invoice, brand, template, locale)?;
+    let ctx = Ctx::new(invoice, brand, template, locale, None)?;
     let mut doc = pagination::paginate(&ctx)?;
     doc.metadata = document::Metadata {
         title: invoice.invoice_number.clone(),

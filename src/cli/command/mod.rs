@@ -2,5 +2,6 @@
 
 pub mod batch;
 pub mod check;
+pub mod credit_note;
 pub mod fetch;
 pub mod render;
