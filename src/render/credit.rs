@@ -199,3 +199,109 @@ pub fn read_back_credit(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Item;
+    use crate::render::RenderOptions;
+    use crate::template::{BUILTIN, TemplateSource};
+    use crate::testdata::{CREDIT_FIXTURES, credit_fixture};
+
+    fn renderer(brand: &crate::brand::Brand, template: &str, locale: Locale) -> Renderer {
+        Renderer::new(
+            brand.clone(),
+            RenderOptions {
+                template: Some(TemplateSource::Builtin(template.into())),
+                locale: Some(locale),
+                ..RenderOptions::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_credit_case_template_and_locale_renders_the_same_bytes_twice() {
+        for case in CREDIT_FIXTURES {
+            let (note, brand) = credit_fixture(case);
+            for (name, _) in BUILTIN {
+                for loc in Locale::ALL {
+                    let r = renderer(&brand, name, loc);
+                    let a = r.render_credit(&note).unwrap();
+                    assert!(a.starts_with(b"%PDF-"));
+                    assert!(a == r.render_credit(&note).unwrap(), "{case} {name} {loc}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn read_back_credit_detects_a_tampered_or_extra_run() {
+        let (note, brand) = credit_fixture("credit_ok_full_void_no_b2b");
+        let doc = renderer(&brand, "classic", Locale::Nb)
+            .layout_credit(&note)
+            .unwrap();
+        read_back_credit(&doc, &note, Locale::Nb).unwrap();
+        let tamper = |role: TextRole, to: &str| {
+            let mut d = doc.clone();
+            let run = d.pages[0]
+                .items
+                .iter_mut()
+                .find_map(|i| match i {
+                    Item::Text(t) if t.role == role => Some(t),
+                    _ => None,
+                })
+                .unwrap();
+            run.text = to.into();
+            read_back_credit(&d, &note, Locale::Nb).unwrap_err()
+        };
+        for (role, field) in [
+            (TextRole::CreditNumber, "credit note number"),
+            (TextRole::InvoiceNumber, "credited invoice number"),
+            (TextRole::Total, "total credited"),
+            (TextRole::VatAmount, "credited VAT per rate"),
+        ] {
+            match tamper(role, "1") {
+                RenderError::ReadBack { field: f, .. } => assert_eq!(f, field),
+                other => panic!("{other}"),
+            }
+        }
+        // a positive total (the amount not negated) is caught
+        let e = tamper(TextRole::Total, "7\u{202F}824,00\u{A0}NOK");
+        assert!(
+            matches!(&e, RenderError::ReadBack { expected, .. } if expected.starts_with('-')),
+            "{e}"
+        );
+        // a payment detail must not be drawn at all
+        for role in [TextRole::Reference, TextRole::AmountToPay, TextRole::Iban] {
+            let mut d = doc.clone();
+            for i in &mut d.pages[0].items {
+                if let Item::Text(t) = i
+                    && t.text == "Denne kreditnotaen skal ikke betales."
+                {
+                    t.role = role;
+                }
+            }
+            assert!(
+                matches!(
+                    read_back_credit(&d, &note, Locale::Nb),
+                    Err(RenderError::ReadBack { .. })
+                ),
+                "{role:?}"
+            );
+        }
+        // nothing named: the credit number removed everywhere
+        let mut d = doc.clone();
+        for p in &mut d.pages {
+            p.items
+                .retain(|i| !matches!(i, Item::Text(t) if t.role == TextRole::CreditNumber));
+        }
+        assert!(matches!(
+            read_back_credit(&d, &note, Locale::Nb),
+            Err(RenderError::ReadBack {
+                field: "credit note number",
+                ..
+            })
+        ));
+    }
+}

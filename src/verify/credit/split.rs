@@ -25,9 +25,9 @@ use crate::money::Money;
 /// use kravia_invoice::money::Money;
 /// use kravia_invoice::verify::credit::split_by_weight;
 /// let m = Money::from_minor;
-/// // 100.00 over 3 × 1.00: 33.34 + 33.33 + 33.33
+/// // 100.00 over three rates invoiced 100.00 each: 33.34 + 33.33 + 33.33
 /// assert_eq!(
-///     split_by_weight(m(10_000), &[m(100), m(100), m(100)]),
+///     split_by_weight(m(10_000), &[m(10_000), m(10_000), m(10_000)]),
 ///     Some(vec![m(3_334), m(3_333), m(3_333)])
 /// );
 /// assert_eq!(split_by_weight(m(301), &[m(100), m(200)]), None);
