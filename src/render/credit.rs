@@ -206,7 +206,7 @@ mod tests {
     use crate::layout::Item;
     use crate::render::RenderOptions;
     use crate::template::{BUILTIN, TemplateSource};
-    use crate::testdata::{CREDIT_FIXTURES, credit_fixture};
+    use crate::testkit::{CREDIT_FIXTURES, credit_fixture};
 
     fn renderer(brand: &crate::brand::Brand, template: &str, locale: Locale) -> Renderer {
         Renderer::new(
