@@ -157,6 +157,18 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Give a voided transaction (AUTHORIZATION_VOIDED, or with a successful
+    /// VOID event) a credit note instead of an invoice, written as
+    /// `<credit_number>.pdf`; the others get invoices as usual.
+    #[arg(long, requires = "credit_number_prefix")]
+    pub credit_notes: bool,
+    /// The credit notes' numbers: this prefix and a counter over the voided
+    /// inputs in input order (`KN-2026-` gives KN-2026-1, KN-2026-2, …).
+    #[arg(long, value_name = "PREFIX", requires = "credit_notes")]
+    pub credit_number_prefix: Option<String>,
+    /// The counter's first value, to continue a series across runs.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "credit_notes")]
+    pub credit_number_start: u64,
 }
 
 /// `credit-note`.

@@ -611,3 +611,141 @@ proptest! {
         prop_assert_eq!(report.codes(), vec![Code::VoidMismatch]);
     }
 }
+
+/// `{"transaction": …, "session": …}` of a case folder under `tests/fixtures/`.
+fn envelope(dir: &Path) -> Value {
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()
+    };
+    let mut v = json!({ "transaction": read("transaction.json") });
+    if dir.join("session.json").exists() {
+        v["session"] = read("session.json");
+    }
+    v
+}
+
+#[test]
+fn batch_credit_notes_number_voided_inputs_in_input_order() {
+    let root = fixtures_dir();
+    let inputs = [
+        root.join("credit/credit_ok_full_void_no_b2b"),
+        root.join("pub_ok_no_b2b_three_rates"), // not voided: an invoice
+        root.join("credit/credit_ok_partial_void_items_fi_b2c"),
+        root.join("credit/credit_err_void_exceeds_open"), // voided, fails: keeps KN-12
+        root.join("credit/credit_ok_partial_void_split_se_b2b"),
+    ];
+    let dir = crate::cli::tempdir();
+    let ndjson = dir.join("in.ndjson");
+    let lines: Vec<String> = inputs.iter().map(|d| envelope(d).to_string()).collect();
+    std::fs::write(&ndjson, lines.join("\n") + "\n").unwrap();
+    let brand = root.join("pub_ok_no_b2b_three_rates/brand.toml");
+    let batch = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "batch".to_string(),
+            "--input".into(),
+            ndjson.display().to_string(),
+            "--brand".into(),
+            brand.display().to_string(),
+            "--out-dir".into(),
+            out.display().to_string(),
+            "--json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
+    };
+    let credit_args = [
+        "--credit-notes",
+        "--credit-number-prefix",
+        "KN-",
+        "--credit-number-start",
+        "10",
+        "--jobs",
+        "3",
+    ];
+    let out_dir = dir.join("out");
+    let out = batch(&out_dir, &credit_args);
+    assert_eq!(out.status.code(), Some(2), "one input failed");
+    let doc = crate::util::json(&out);
+    assert_eq!(doc["rendered"], 4);
+    assert_eq!(doc["failed"], 1);
+    let results = doc["results"].as_array().unwrap();
+    let numbers: Vec<Option<&str>> = results
+        .iter()
+        .map(|r| r["credit_number"].as_str())
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            Some("KN-10"),
+            None,
+            Some("KN-11"),
+            Some("KN-12"),
+            Some("KN-13")
+        ]
+    );
+    let file = |i: usize| {
+        Path::new(results[i]["output"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    assert_eq!(file(0), "KN-10.pdf");
+    assert_eq!(file(1), "KJ65C-190025.pdf");
+    assert_eq!(file(2), "KN-11.pdf");
+    assert_eq!(file(4), "KN-13.pdf");
+    let codes: Vec<&str> = results[3]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["void_mismatch"]);
+    assert!(!out_dir.join("KN-12.pdf").exists());
+    // the credit note is the one `credit-note` writes with that number (the
+    // case's brand is the batch's)
+    let case = case("credit_ok_full_void_no_b2b");
+    let single = dir.join("single.pdf");
+    let mut args = vec!["credit-note".to_string()];
+    args.extend(case.doc_args().into_iter().map(|a| {
+        if a == case.number() {
+            "KN-10".to_string()
+        } else {
+            a
+        }
+    }));
+    args.extend(["--output".into(), single.display().to_string()]);
+    assert!(run(&args).status.success());
+    assert_eq!(
+        std::fs::read(&single).unwrap(),
+        std::fs::read(out_dir.join("KN-10.pdf")).unwrap()
+    );
+    // the same input again: the same numbers
+    let again = crate::util::json(&batch(&dir.join("again"), &credit_args));
+    let again: Vec<Option<&str>> = again["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["credit_number"].as_str())
+        .collect();
+    assert_eq!(again, numbers);
+    // without --credit-notes a voided input is not invoiceable
+    let plain = batch(&dir.join("plain"), &[]);
+    assert_eq!(plain.status.code(), Some(2));
+    let doc = crate::util::json(&plain);
+    let first: Vec<&str> = doc["results"][0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, ["not_invoiceable"]);
+    assert!(doc["results"][0].get("credit_number").is_none());
+    // a prefix without --credit-notes is a usage error
+    assert_eq!(
+        batch(&dir.join("bad"), &["--credit-number-prefix", "KN-"])
+            .status
+            .code(),
+        Some(1)
+    );
+}

@@ -190,6 +190,26 @@ struct Credited {
     totals: CreditTotals,
 }
 
+/// Whether `transaction` was voided (its status is AUTHORIZATION_VOIDED, or
+/// it has a successful VOID event): what gets a credit note rather than an
+/// invoice. A cheap look at the transaction alone; [`verify_credit`] does the
+/// checks.
+///
+/// ```
+/// use kravia_invoice::dintero::Transaction;
+/// use kravia_invoice::verify::credit::is_voided;
+/// let tx = |json: &str| Transaction::from_json(json).unwrap();
+/// assert!(is_voided(&tx(r#"{"id": "T", "status": "AUTHORIZATION_VOIDED"}"#)));
+/// assert!(is_voided(&tx(r#"{"id": "T", "status": "PARTIALLY_CAPTURED",
+///     "events": [{"name": "VOID", "success": true}]}"#)));
+/// assert!(!is_voided(&tx(r#"{"id": "T", "status": "AUTHORIZED",
+///     "events": [{"event": "VOID", "success": false}]}"#)));
+/// ```
+pub fn is_voided(transaction: &Transaction) -> bool {
+    transaction.status.as_deref().map(str::trim) == Some("AUTHORIZATION_VOIDED")
+        || transaction.events.iter().any(|e| e.is_successful("VOID"))
+}
+
 /// Verifies the invoice that a voided transaction carried exactly as
 /// [`verify`](super::verify) does (except that its status must be voided),
 /// decides what is credited and checks it, and checks the credit note's own
