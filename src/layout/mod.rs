@@ -19,7 +19,8 @@
 //! `summary.rs` (VAT summary and totals), `payment_block.rs` (payment details,
 //! QR codes, the Finnish bank barcode), `logo.rs` (PNG and SVG logos),
 //! `pagination.rs` (putting it on pages), `dump.rs` (the text form of a
-//! [`Document`] used by snapshots and `--dump-layout`).
+//! [`Document`] used by snapshots and `--dump-layout`), `credit.rs` (credit
+//! notes: [`layout_credit`] and the blocks that differ from the invoice's).
 //!
 //! Snapshot tests (in `dump.rs`) keep the dump of every template × locale on
 //! a hand-built invoice and of every valid shared fixture in
