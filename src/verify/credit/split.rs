@@ -148,9 +148,10 @@ mod tests {
             for (s, w) in shares.iter().zip(&weights) {
                 prop_assert!(s.minor() >= 0);
                 prop_assert!(s.minor() <= w.minor().max(0), "{} > {}", s, w);
-                // within one unit of the exact share
-                let exact = amount as f64 * w.minor().max(0) as f64 / total.max(1) as f64;
-                prop_assert!((s.minor() as f64 - exact).abs() < 1.0 + 1e-6);
+                // within one unit of the exact share: |s × Σ − amount × w| < Σ
+                let exact = i128::from(amount) * i128::from(w.minor().max(0));
+                let got = i128::from(s.minor()) * i128::from(total.max(1));
+                prop_assert!((got - exact).abs() < i128::from(total.max(1)));
             }
         }
 
