@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod client;
 mod codes;
+mod credit;
 mod einvoice;
 mod einvoice_rules;
 mod fixtures;
