@@ -116,12 +116,12 @@ pub enum Logo {
 #[non_exhaustive]
 pub enum BrandError {
     /// The file could not be read.
-    #[error("reading brand file {path}: {source}")]
+    #[error("reading brand file {}: {}", path.display(), source.reason())]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// What failed: not a regular file, too large, an I/O error.
+        source: crate::file::FileError,
     },
     /// The TOML is malformed or has an unknown or mistyped key.
     #[error("brand file{}: {message}", at(path.as_deref()))]
@@ -166,10 +166,13 @@ impl Brand {
     ///
     /// Unreadable file, malformed TOML, or a logo that cannot be read or decoded.
     pub fn load(path: &Path) -> Result<Brand, BrandError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BrandError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::file::read_text(path, crate::file::MAX_TEMPLATE_BYTES).map_err(|source| {
+                BrandError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         let mut brand = Brand::parse(&text).map_err(|e| match e {
             BrandError::Syntax { message, .. } => BrandError::Syntax {
                 path: Some(path.to_path_buf()),
@@ -212,7 +215,9 @@ fn load_logo(path: &Path) -> Result<Logo, BrandError> {
         path: path.to_path_buf(),
         message,
     };
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    // Only a regular file, and not without bound (`/dev/zero`, a FIFO).
+    let bytes = crate::file::read_regular(path, crate::file::MAX_LOGO_BYTES)
+        .map_err(|e| err(e.reason()))?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

@@ -60,6 +60,7 @@ pub mod brand;
 pub mod client;
 pub mod country;
 pub mod dintero;
+pub mod file;
 pub mod locale;
 pub mod money;
 pub mod payment;

@@ -16,7 +16,8 @@ pub struct Docs {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))
+    kravia_invoice::file::read_text(path, kravia_invoice::file::MAX_DOCUMENT_BYTES)
+        .map_err(|e| format!("reading {e}"))
 }
 
 /// Reads and parses `--transaction` and `--session`.

@@ -52,29 +52,12 @@ impl Printer {
     }
 }
 
-/// Writes `bytes` to `path` so that no half-written file can exist: a temporary
-/// file beside it, flushed to disk, then renamed into place (replacing an
-/// existing file only now); the temporary file is removed on failure.
+/// Writes `bytes` to `path` so that no half-written file can exist (see
+/// [`kravia_invoice::file::write_atomic`]: an exclusive temporary file with an
+/// unpredictable name, flushed, renamed into place; only a regular file or a
+/// new path is replaced).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("--output {}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("writing {}: {e}", path.display())
-    })
+    kravia_invoice::file::write_atomic(path, bytes).map_err(|e| format!("writing {e}"))
 }
 
 impl Printer {

@@ -179,13 +179,13 @@ impl Setup {
                 args.out_dir.display()
             ));
         }
-        // Prove the directory is writable before any invoice is rendered.
-        let probe = args
-            .out_dir
-            .join(format!(".kravia-invoice-probe.{}", std::process::id()));
-        std::fs::write(&probe, b"")
+        // Prove the directory is writable before any invoice is rendered: an
+        // exclusive temporary file (a planted link is never followed), removed
+        // when dropped.
+        tempfile::Builder::new()
+            .prefix(".kravia-invoice-probe.")
+            .tempfile_in(&args.out_dir)
             .map_err(|e| format!("--out-dir {}: not writable: {e}", args.out_dir.display()))?;
-        let _ = std::fs::remove_file(&probe);
         Ok(Setup {
             brand,
             template,
@@ -392,7 +392,9 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 fn read_text(path: &Path) -> Result<String, (String, String)> {
-    std::fs::read_to_string(path).map_err(|e| (String::new(), format!("{}: {e}", path.display())))
+    // Only a regular file, bounded: a FIFO in the folder must not hang the run.
+    kravia_invoice::file::read_text(path, kravia_invoice::file::MAX_DOCUMENT_BYTES)
+        .map_err(|e| (String::new(), e.to_string()))
 }
 
 /// Parses one input into its documents.

@@ -1,0 +1,382 @@
+//! Files, safely: bounded reads of regular files only, and atomic writes
+//! through exclusive temporary files with unpredictable names.
+//!
+//! * **Reading** ([`read_regular`], [`read_text`]): only a regular file (after
+//!   following links) is read, and at most a given number of bytes. A FIFO, a
+//!   device (`/dev/zero`), a socket or a directory is refused without waiting
+//!   for a writer: on Unix the file is opened non-blocking and checked on the
+//!   open handle, so it cannot be swapped between the check and the read.
+//! * **Writing** ([`write_atomic`]): the bytes go to a new temporary file beside
+//!   the target, created exclusively (`O_CREAT | O_EXCL`, which never follows a
+//!   link) under a random name `.<name>.<random>.kravia-tmp`, flushed to disk,
+//!   then renamed over the target. Only a regular file or a new path is
+//!   replaced ([`check_output`]); a FIFO, a device or a directory is refused.
+//!   The temporary file is removed on failure; one left behind by a killed
+//!   process is recognised by its suffix and removed by
+//!   [`remove_stale_temp_files`].
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use kravia_invoice::file::{read_regular, write_atomic};
+//! let dir = std::env::temp_dir().join(format!("kravia-file-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let path = dir.join("a.txt");
+//! write_atomic(&path, b"hello")?;
+//! assert_eq!(read_regular(&path, 5)?, b"hello");
+//! assert!(read_regular(&path, 4).is_err()); // over the cap
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok(()) }
+//! ```
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// The largest logo read (8 MiB).
+pub const MAX_LOGO_BYTES: u64 = 8 << 20;
+/// The largest template file read (1 MiB).
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+/// The largest transaction, session or `{transaction, session}` document read
+/// from a file (64 MiB).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+/// The suffix of every temporary file this crate creates.
+pub const TEMP_SUFFIX: &str = ".kravia-tmp";
+
+/// Why a file could not be read or written. Shown as `<path>: <reason>`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The path names something other than a regular file.
+    #[error("{}: {}", path.display(), self.reason())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is: `directory`, `FIFO`, `device`, `socket`.
+        kind: &'static str,
+    },
+    /// The file is larger than allowed.
+    #[error("{}: {}", path.display(), self.reason())]
+    TooLarge {
+        /// The path.
+        path: PathBuf,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{}: {}", path.display(), self.reason())]
+    NotText {
+        /// The path.
+        path: PathBuf,
+        /// The 1-based offset of the first invalid byte.
+        at: usize,
+    },
+    /// The path has no file name to write to.
+    #[error("{}: {}", path.display(), self.reason())]
+    NoFileName {
+        /// The path.
+        path: PathBuf,
+    },
+    /// An I/O error.
+    #[error("{}: {}", path.display(), self.reason())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl FileError {
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            FileError::NotRegular { path, .. }
+            | FileError::TooLarge { path, .. }
+            | FileError::NotText { path, .. }
+            | FileError::NoFileName { path }
+            | FileError::Io { path, .. } => path,
+        }
+    }
+
+    /// What went wrong, without the path (for callers that name the file
+    /// themselves).
+    pub fn reason(&self) -> String {
+        match self {
+            FileError::NotRegular { kind, .. } => format!("not a regular file (a {kind})"),
+            FileError::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
+            FileError::NotText { at, .. } => format!("not UTF-8 text (byte {at})"),
+            FileError::NoFileName { .. } => "not a file name".to_string(),
+            FileError::Io { source, .. } => source.to_string(),
+        }
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
+    move |source| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a file type is, in words.
+fn kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() {
+        "directory"
+    } else if t.is_symlink() {
+        "link"
+    } else {
+        "special file"
+    }
+}
+
+/// Opens `path` for reading without blocking on a FIFO (Unix).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads the regular file at `path` (links followed), at most `limit` bytes.
+///
+/// # Errors
+///
+/// [`FileError::NotRegular`] for a FIFO, device, socket or directory (never
+/// blocking on it); [`FileError::TooLarge`] over `limit`; [`FileError::Io`].
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    // Refuse before opening: opening some devices has side effects.
+    let meta = std::fs::metadata(path).map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular {
+            path: path.to_path_buf(),
+            kind: kind(meta.file_type()),
+        });
+    }
+    let file = open_nonblocking(path).map_err(io(path))?;
+    // Check the open handle too: the path may have been swapped meanwhile.
+    let meta = file.metadata().map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular {
+            path: path.to_path_buf(),
+            kind: kind(meta.file_type()),
+        });
+    }
+    if meta.len() > limit {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // One byte more than the limit tells a file that grew past it.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io(path))?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// [`read_regular`], as UTF-8 text.
+///
+/// # Errors
+///
+/// As for [`read_regular`]; [`FileError::NotText`] for bytes that are not UTF-8.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, FileError> {
+    String::from_utf8(read_regular(path, limit)?).map_err(|e| FileError::NotText {
+        path: path.to_path_buf(),
+        at: e.utf8_error().valid_up_to() + 1,
+    })
+}
+
+/// Whether `path` may be written by [`write_atomic`]: nothing there yet (or a
+/// dangling link), or a regular file (links followed).
+///
+/// # Errors
+///
+/// [`FileError::NotRegular`] for a FIFO, device, socket or directory.
+pub fn check_output(path: &Path) -> Result<(), FileError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) => Err(FileError::NotRegular {
+            path: path.to_path_buf(),
+            kind: kind(m.file_type()),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(FileError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+    }
+}
+
+/// The folder a path lives in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Writes `bytes` to `path` so that no half-written file can exist: a new
+/// temporary file beside it (exclusive, random name, links never followed),
+/// flushed to disk, then renamed into place. An existing regular file is
+/// replaced only at the rename; anything else at `path` (a FIFO, a device, a
+/// directory) is refused. The temporary file is removed on failure.
+///
+/// # Errors
+///
+/// [`FileError::NotRegular`] when `path` is not a regular file or a new path;
+/// [`FileError::NoFileName`]; [`FileError::Io`] naming `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    check_output(path)?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| FileError::NoFileName {
+            path: path.to_path_buf(),
+        })?
+        .to_string_lossy()
+        .into_owned();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX).rand_bytes(10);
+    #[cfg(unix)]
+    {
+        // The usual mode of a new file (the umask applies), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(parent_dir(path)).map_err(io(path))?;
+    tmp.write_all(bytes).map_err(io(path))?;
+    tmp.as_file().sync_all().map_err(io(path))?;
+    // Checked again just before the rename, which would replace anything.
+    check_output(path)?;
+    // On failure the temporary file is dropped, which removes it.
+    tmp.persist(path).map_err(|e| FileError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// Removes the temporary files of [`write_atomic`] in `dir` that were last
+/// modified more than `older_than` ago (left by a killed process); returns how
+/// many. Only regular files named `.<name>.<random>.kravia-tmp` are touched,
+/// never a link; younger ones may belong to a run in progress.
+pub fn remove_stale_temp_files(dir: &Path, older_than: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with('.') || !name.ends_with(TEMP_SUFFIX) {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow links.
+        let Ok(meta) = entry.metadata() else { continue };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > older_than);
+        if meta.is_file() && stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn read_regular_caps_the_size() {
+        let d = tempdir();
+        let p = d.path().join("x");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read_regular(&p, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_regular(&p, 4),
+            Err(FileError::TooLarge { limit: 4, .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_regular_refuses_devices_and_directories() {
+        let e = read_regular(Path::new("/dev/zero"), 10).unwrap_err();
+        assert!(
+            e.to_string().contains("not a regular file (a device)"),
+            "{e}"
+        );
+        let d = tempdir();
+        let e = read_regular(d.path(), 10).unwrap_err();
+        assert!(matches!(
+            e,
+            FileError::NotRegular {
+                kind: "directory",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn read_text_names_the_bad_byte() {
+        let d = tempdir();
+        let p = d.path().join("x");
+        std::fs::write(&p, b"ab\xffc").unwrap();
+        let e = read_text(&p, 100).unwrap_err();
+        assert!(matches!(e, FileError::NotText { at: 3, .. }), "{e}");
+    }
+
+    #[test]
+    fn write_atomic_leaves_no_temporary_file() {
+        let d = tempdir();
+        let p = d.path().join("out.pdf");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.pdf"]);
+    }
+
+    #[test]
+    fn write_atomic_refuses_a_directory() {
+        let d = tempdir();
+        let e = write_atomic(d.path(), b"x").unwrap_err();
+        assert!(matches!(e, FileError::NotRegular { .. }), "{e}");
+    }
+}

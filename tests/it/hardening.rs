@@ -1,0 +1,343 @@
+//! Issue 11, hardening: each test guards one fault found by trying to break the
+//! tool (hostile file systems, servers and documents), and failed before its fix.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+
+use crate::cli::tempdir;
+use crate::util::{fixtures_dir, run};
+
+const B2B: &str = "pub_ok_no_b2b_three_rates";
+
+fn read_json(case: &str, file: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures_dir().join(case).join(file)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `{"transaction": …, "session": …}` of the B2B fixture.
+fn b2b_pair() -> Value {
+    json!({
+        "transaction": read_json(B2B, "transaction.json"),
+        "session": read_json(B2B, "session.json"),
+    })
+}
+
+fn b2b_brand() -> PathBuf {
+    fixtures_dir().join(B2B).join("brand.toml")
+}
+
+fn render_b2b(output: &Path) -> Output {
+    let dir = fixtures_dir().join(B2B);
+    run(&[
+        "render".as_ref(),
+        "--transaction".as_ref(),
+        dir.join("transaction.json").as_os_str(),
+        "--session".as_ref(),
+        dir.join("session.json").as_os_str(),
+        "--brand".as_ref(),
+        b2b_brand().as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ])
+}
+
+fn batch(input: &Path, out_dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "batch".to_string(),
+        "--input".into(),
+        input.display().to_string(),
+        "--brand".into(),
+        b2b_brand().display().to_string(),
+        "--out-dir".into(),
+        out_dir.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(&args)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn is_pdf_file(path: &Path) -> bool {
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    meta.file_type().is_file() && std::fs::read(path).unwrap().starts_with(b"%PDF-")
+}
+
+// ---- 1. temporary files: exclusive, unpredictable, never through a link ----
+
+/// The pids the next processes started on this machine will most likely get.
+#[cfg(target_os = "linux")]
+fn next_pids(n: u32) -> std::ops::RangeInclusive<u32> {
+    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    last + 1..=last + n
+}
+
+/// Plants, for each likely pid, a link named like the old temporary file
+/// (`.<name>.<pid>.tmp`) that points at `victim`.
+#[cfg(target_os = "linux")]
+fn plant_links(dir: &Path, name: &str, victim: &Path) {
+    for pid in next_pids(3000) {
+        std::os::unix::fs::symlink(victim, dir.join(format!(".{name}.{pid}.tmp"))).unwrap();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn render_temp_file_never_follows_a_planted_link() {
+    let dir = tempdir();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    plant_links(&dir, "out.pdf", &victim);
+    let output = dir.join("out.pdf");
+    let out = render_b2b(&output);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&victim).unwrap() == b"precious",
+        "the file behind the planted link was overwritten"
+    );
+    assert!(is_pdf_file(&output), "the output is not a regular PDF file");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn batch_probe_and_temp_files_never_follow_a_planted_link() {
+    let dir = tempdir();
+    let out_dir = dir.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    for pid in next_pids(3000) {
+        std::os::unix::fs::symlink(
+            &victim,
+            out_dir.join(format!(".kravia-invoice-probe.{pid}")),
+        )
+        .unwrap();
+    }
+    plant_links(&out_dir, "KJ65C-190025.pdf", &victim);
+    let input = dir.join("in.ndjson");
+    std::fs::write(&input, format!("{}\n", b2b_pair())).unwrap();
+    let out = batch(&input, &out_dir, &["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&victim).unwrap() == b"precious",
+        "the file behind the planted link was overwritten"
+    );
+    assert!(is_pdf_file(&out_dir.join("KJ65C-190025.pdf")));
+}
+
+// ---- 3. only regular files are written and read; reads are bounded ----
+
+/// Runs the binary; a run that takes longer than `secs` is killed and fails
+/// the test (a hang).
+fn run_bounded(args: &[&std::ffi::OsStr], secs: u64) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kravia-invoice"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kravia-invoice {args:?} hung for more than {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+fn file_kind(path: &Path) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::symlink_metadata(path).unwrap().file_type();
+    if t.is_fifo() {
+        "fifo"
+    } else if t.is_char_device() {
+        "device"
+    } else if t.is_file() {
+        "file"
+    } else {
+        "other"
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_that_is_a_fifo_or_device_is_refused_not_replaced() {
+    let dir = tempdir();
+    let fifo = dir.join("out.pdf");
+    mkfifo(&fifo);
+    let mut targets = vec![(fifo, "fifo")];
+    // A node like /dev/null (char 1:3); only root may make one.
+    let null = dir.join("null");
+    let made = std::process::Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        targets.push((null, "device"));
+    }
+    for (target, kind) in targets {
+        let out = run_bounded(
+            &[
+                "render".as_ref(),
+                "--transaction".as_ref(),
+                fixtures_dir()
+                    .join(B2B)
+                    .join("transaction.json")
+                    .as_os_str(),
+                "--session".as_ref(),
+                fixtures_dir().join(B2B).join("session.json").as_os_str(),
+                "--brand".as_ref(),
+                b2b_brand().as_os_str(),
+                "--output".as_ref(),
+                target.as_os_str(),
+            ],
+            30,
+        );
+        assert_eq!(out.status.code(), Some(1), "{kind}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{kind}: {}",
+            stderr(&out)
+        );
+        assert_eq!(file_kind(&target), kind, "the {kind} was replaced");
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// A copy of the B2B brand file whose logo (or template) is `path`.
+fn brand_with(dir: &Path, key: &str, path: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(b2b_brand()).unwrap();
+    let logo = match key {
+        "logo" => path.to_path_buf(),
+        _ => fixtures_dir().join(B2B).join("logo.png"),
+    };
+    let mut text = text.replace("logo = \"logo.png\"", &format!("logo = {logo:?}"));
+    if key == "template" {
+        text = text.replace("[invoice]\n", &format!("[invoice]\ntemplate = {path:?}\n"));
+    }
+    let brand = dir.join(format!("brand-{key}.toml"));
+    std::fs::write(&brand, text).unwrap();
+    brand
+}
+
+fn check_with_brand(brand: &Path) -> Output {
+    run_bounded(
+        &[
+            "render".as_ref(),
+            "--transaction".as_ref(),
+            fixtures_dir()
+                .join(B2B)
+                .join("transaction.json")
+                .as_os_str(),
+            "--session".as_ref(),
+            fixtures_dir().join(B2B).join("session.json").as_os_str(),
+            "--brand".as_ref(),
+            brand.as_os_str(),
+            "--output".as_ref(),
+            brand.with_extension("pdf").as_os_str(),
+        ],
+        30,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn logo_and_template_that_are_fifos_are_refused_without_hanging() {
+    let dir = tempdir();
+    let fifo = dir.join("pipe");
+    mkfifo(&fifo);
+    for key in ["logo", "template"] {
+        let brand = brand_with(&dir, key, &fifo);
+        let out = check_with_brand(&brand);
+        assert_eq!(out.status.code(), Some(1), "{key}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("not a regular file (a FIFO)"), "{key}: {err}");
+        assert!(err.contains(&fifo.display().to_string()), "{key}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn logo_that_is_dev_zero_is_refused_not_read_without_bound() {
+    let dir = tempdir();
+    let brand = brand_with(&dir, "logo", Path::new("/dev/zero"));
+    let out = check_with_brand(&brand);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[style] logo /dev/zero: not a regular file (a device)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn logo_larger_than_the_cap_is_refused() {
+    let dir = tempdir();
+    let big = dir.join("big.png");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len((8 << 20) + 1).unwrap(); // file::MAX_LOGO_BYTES + 1
+    let e = kravia_invoice::Brand::load(&brand_with(&dir, "logo", &big)).unwrap_err();
+    assert!(e.to_string().contains("larger than"), "{e}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_in_a_batch_folder_fails_alone_and_does_not_hang() {
+    let dir = tempdir();
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.json"), b2b_pair().to_string()).unwrap();
+    mkfifo(&input.join("b.json"));
+    let out_dir = dir.join("out");
+    let out = run_bounded(
+        &[
+            "batch".as_ref(),
+            "--input".as_ref(),
+            input.as_os_str(),
+            "--brand".as_ref(),
+            b2b_brand().as_os_str(),
+            "--out-dir".as_ref(),
+            out_dir.as_os_str(),
+            "--json".as_ref(),
+        ],
+        60,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["rendered"], 1, "{summary}");
+    assert_eq!(summary["failed"], 1, "{summary}");
+    let message = summary["results"][1]["errors"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("not a regular file (a FIFO)"), "{message}");
+}
