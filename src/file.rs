@@ -281,11 +281,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     Ok(())
 }
 
+/// How old a temporary file must be before [`remove_stale_temp_files`] takes it
+/// for one left by a killed process (a write takes milliseconds).
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// Whether `name` is one of our temporary files: `.<name>.<random>.kravia-tmp`,
+/// or `.<name>.pdf.<pid>.tmp` as written by versions before 0.2.
+fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    if rest.ends_with(TEMP_SUFFIX) {
+        return true;
+    }
+    rest.strip_suffix(".tmp")
+        .and_then(|r| r.rsplit_once('.'))
+        .is_some_and(|(stem, pid)| {
+            stem.ends_with(".pdf") && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 /// Removes the temporary files of [`write_atomic`] in `dir` that were last
 /// modified more than `older_than` ago (left by a killed process); returns how
-/// many. Only regular files named `.<name>.<random>.kravia-tmp` are touched,
+/// many. Only regular files with our names are touched (see the module docs),
 /// never a link; younger ones may belong to a run in progress.
 pub fn remove_stale_temp_files(dir: &Path, older_than: Duration) -> usize {
+    remove_stale(dir, None, older_than)
+}
+
+/// [`remove_stale_temp_files`] for the temporary files of one target `path`
+/// only (`.<its name>.…`).
+pub fn remove_stale_temp_files_of(path: &Path, older_than: Duration) -> usize {
+    match path.file_name() {
+        Some(name) => {
+            let prefix = format!(".{}.", name.to_string_lossy());
+            remove_stale(&parent_dir(path), Some(&prefix), older_than)
+        }
+        None => 0,
+    }
+}
+
+fn remove_stale(dir: &Path, prefix: Option<&str>, older_than: Duration) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -294,7 +330,7 @@ pub fn remove_stale_temp_files(dir: &Path, older_than: Duration) -> usize {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with('.') || !name.ends_with(TEMP_SUFFIX) {
+        if !is_temp_name(&name) || prefix.is_some_and(|p| !name.starts_with(p)) {
             continue;
         }
         // `DirEntry::metadata` does not follow links.
@@ -309,6 +345,18 @@ pub fn remove_stale_temp_files(dir: &Path, older_than: Duration) -> usize {
         }
     }
     removed
+}
+
+/// Whether `path` holds a complete PDF: a regular file that starts with
+/// `%PDF-`, ends with `%%EOF` and parses. A file cut short by a kill, an empty
+/// file, garbage or a directory is not.
+pub fn is_complete_pdf(path: &Path) -> bool {
+    let Ok(bytes) = read_regular(path, MAX_DOCUMENT_BYTES) else {
+        return false;
+    };
+    bytes.starts_with(b"%PDF-")
+        && bytes.trim_ascii_end().ends_with(b"%%EOF")
+        && lopdf::Document::load_mem(&bytes).is_ok()
 }
 
 #[cfg(test)]
@@ -371,6 +419,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.pdf"]);
+    }
+
+    #[test]
+    fn temp_names_are_recognised() {
+        assert!(is_temp_name(".A-1.pdf.Xy3kQ9aZ0b.kravia-tmp"));
+        assert!(is_temp_name(".A-1.pdf.4711.tmp"));
+        assert!(!is_temp_name("A-1.pdf"));
+        assert!(!is_temp_name(".A-1.pdf"));
+        assert!(!is_temp_name(".bashrc.tmp"));
+        assert!(!is_temp_name(".A-1.pdf.x1.tmp"));
     }
 
     #[test]

@@ -93,7 +93,13 @@ impl Printer {
             self.stdout_bytes(pdf)
                 .map_err(|e| format!("writing the PDF to stdout: {e}"))
         } else {
-            write_atomic(output, pdf)
+            // Temporary files of this output left by a killed run go too.
+            write_atomic(output, pdf).inspect(|()| {
+                kravia_invoice::file::remove_stale_temp_files_of(
+                    output,
+                    kravia_invoice::file::STALE_TEMP_AGE,
+                );
+            })
         };
         if let Err(e) = written {
             return self.fatal(json, &e);

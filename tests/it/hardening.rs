@@ -341,3 +341,135 @@ fn fifo_in_a_batch_folder_fails_alone_and_does_not_hang() {
         .unwrap();
     assert!(message.contains("not a regular file (a FIFO)"), "{message}");
 }
+
+// ---- 9. --skip-existing trusts only a complete PDF; stale temp files go ----
+
+fn looks_complete(path: &Path) -> bool {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    bytes.len() > 10_000
+        && bytes.starts_with(b"%PDF-")
+        && bytes.trim_ascii_end().ends_with(b"%%EOF")
+}
+
+#[test]
+fn skip_existing_trusts_only_a_complete_pdf() {
+    let name = "KJ65C-190025.pdf";
+    let dir = tempdir();
+    let input = dir.join("in.ndjson");
+    std::fs::write(&input, format!("{}\n", b2b_pair())).unwrap();
+    // A complete PDF of another invoice, to tell "left alone" from "rewritten".
+    let other = dir.join("other.pdf");
+    let out = run(&[
+        "render".as_ref(),
+        "--transaction".as_ref(),
+        fixtures_dir()
+            .join("pub_ok_no_b2c_captured_embedded/transaction.json")
+            .as_os_str(),
+        "--brand".as_ref(),
+        fixtures_dir()
+            .join("pub_ok_no_b2c_captured_embedded/brand.toml")
+            .as_os_str(),
+        "--output".as_ref(),
+        other.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let complete = std::fs::read(&other).unwrap();
+    let half = complete[..complete.len() / 2].to_vec();
+    let mut cut_with_eof = half.clone();
+    cut_with_eof.extend_from_slice(b"\n%%EOF\n");
+    let cases: [(&str, Option<&[u8]>); 5] = [
+        ("empty", Some(b"")),
+        ("garbage", Some(b"kept")),
+        ("cut short", Some(&half)),
+        ("cut short, %%EOF appended", Some(&cut_with_eof)),
+        ("a directory", None),
+    ];
+    for (what, content) in cases {
+        let out_dir = dir.join(format!("out-{}", what.replace([' ', ',', '%'], "_")));
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let target = out_dir.join(name);
+        match content {
+            Some(bytes) => std::fs::write(&target, bytes).unwrap(),
+            None => std::fs::create_dir(&target).unwrap(),
+        }
+        let out = batch(&input, &out_dir, &["--json", "--skip-existing"]);
+        let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(summary["skipped"], 0, "{what}: {summary}");
+        if content.is_some() {
+            assert_eq!(out.status.code(), Some(0), "{what}: {summary}");
+            assert_eq!(summary["rendered"], 1, "{what}: {summary}");
+            assert!(looks_complete(&target), "{what}: not re-rendered");
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{what}: {summary}");
+            let message = summary["results"][0]["errors"][0]["message"]
+                .as_str()
+                .unwrap();
+            assert!(message.contains("not a regular file"), "{what}: {message}");
+        }
+    }
+    // A complete PDF is done: left alone.
+    let out_dir = dir.join("out-complete");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join(name), &complete).unwrap();
+    let out = batch(&input, &out_dir, &["--json", "--skip-existing"]);
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["skipped"], 1, "{summary}");
+    assert!(std::fs::read(out_dir.join(name)).unwrap() == complete);
+}
+
+/// Sets a file's modification time `secs` seconds into the past.
+fn age(path: &Path, secs: u64) {
+    let f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+#[test]
+fn stale_temp_files_of_a_killed_run_are_cleaned_and_nothing_else() {
+    let dir = tempdir();
+    let out_dir = dir.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    // Left by killed runs: today's names and the older pid-named ones.
+    let stale = [
+        ".A-1.pdf.k3J9xQ0aPz.kravia-tmp",
+        ".A-2.pdf.48213.tmp",
+        ".KJ65C-190025.pdf.7Hq2mW9xRt.kravia-tmp",
+    ];
+    for n in stale {
+        std::fs::write(out_dir.join(n), b"%PDF-1.7 half").unwrap();
+        age(&out_dir.join(n), 3600);
+    }
+    // Not ours, or perhaps a run in progress: kept.
+    let kept = [
+        ".A-3.pdf.Zx8pQ2rT4u.kravia-tmp",
+        ".notes.tmp",
+        "keep.pdf.1.tmp",
+    ];
+    for n in kept {
+        std::fs::write(out_dir.join(n), b"x").unwrap();
+    }
+    age(&out_dir.join(".notes.tmp"), 3600);
+    age(&out_dir.join("keep.pdf.1.tmp"), 3600);
+    let input = dir.join("in.ndjson");
+    std::fs::write(&input, format!("{}\n", b2b_pair())).unwrap();
+    let out = batch(&input, &out_dir, &["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for n in stale {
+        assert!(!out_dir.join(n).exists(), "{n} left behind");
+    }
+    for n in kept {
+        assert!(out_dir.join(n).exists(), "{n} removed");
+    }
+    // `render` cleans those of its own output name.
+    let output = dir.join("single.pdf");
+    let mine = dir.join(".single.pdf.Q1w2E3r4T5.kravia-tmp");
+    let theirs = dir.join(".other.pdf.Q1w2E3r4T5.kravia-tmp");
+    for p in [&mine, &theirs] {
+        std::fs::write(p, b"x").unwrap();
+        age(p, 3600);
+    }
+    let out = render_b2b(&output);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!mine.exists(), "render left its stale temporary file");
+    assert!(theirs.exists(), "render removed another output's file");
+}

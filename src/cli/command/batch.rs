@@ -24,7 +24,8 @@
 //!   statics. Per invoice there is only parse → verify → layout → read-back →
 //!   PDF → atomic write.
 //! * **Resume**: `--skip-existing` skips (without rendering) an invoice whose
-//!   file already exists.
+//!   file already holds a complete PDF; temporary files left by a killed run
+//!   are removed at the start.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
 //!   with `--json` or `--quiet`); the summary on stderr, or with `--json` one
 //!   object on stdout:
@@ -186,6 +187,11 @@ impl Setup {
             .prefix(".kravia-invoice-probe.")
             .tempfile_in(&args.out_dir)
             .map_err(|e| format!("--out-dir {}: not writable: {e}", args.out_dir.display()))?;
+        // Temporary files left by a killed run.
+        kravia_invoice::file::remove_stale_temp_files(
+            &args.out_dir,
+            kravia_invoice::file::STALE_TEMP_AGE,
+        );
         Ok(Setup {
             brand,
             template,
@@ -532,7 +538,9 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         .claim(index, Some(safe_stem(&invoice.invoice_number)))
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
-    if setup.skip_existing && path.exists() {
+    // Only a complete PDF counts as done: not an empty or cut-short file,
+    // garbage, or a directory of that name.
+    if setup.skip_existing && kravia_invoice::file::is_complete_pdf(&path) {
         let output = path.display().to_string();
         return Err(Entry::new(input, Status::Skipped { output }));
     }
