@@ -271,6 +271,13 @@ impl DinteroClient {
         &self,
         transaction: &Transaction,
     ) -> Result<CaptureOutcome, ClientError> {
+        self.guard(self.capture_unguarded(transaction).await)
+    }
+
+    async fn capture_unguarded(
+        &self,
+        transaction: &Transaction,
+    ) -> Result<CaptureOutcome, ClientError> {
         if has_collection_event(transaction) {
             return Ok(CaptureOutcome::AlreadyStarted);
         }

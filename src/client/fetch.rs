@@ -125,6 +125,29 @@ pub async fn fetch_and_verify(
     options: &FetchOptions,
     brand: &Brand,
 ) -> Result<Verified, FetchError> {
+    // Findings quote the documents, which a server may have filled with what
+    // it was sent: no credential leaves in a message.
+    let redactor = client.redactor();
+    match fetch_and_verify_unguarded(client, transaction_id, options, brand).await {
+        Ok(mut v) => {
+            redactor.findings(&mut v.invoice.warnings);
+            Ok(v)
+        }
+        Err(FetchError::Client(e)) => Err(FetchError::Client(redactor.error(e))),
+        Err(FetchError::Rejected(mut report)) => {
+            redactor.report(&mut report);
+            Err(FetchError::Rejected(report))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn fetch_and_verify_unguarded(
+    client: &DinteroClient,
+    transaction_id: &str,
+    options: &FetchOptions,
+    brand: &Brand,
+) -> Result<Verified, FetchError> {
     let mut tx = client.get_transaction(transaction_id).await?;
     let session = match tx.session.as_deref() {
         Some(s) => s.clone(),
@@ -203,7 +226,7 @@ pub async fn fetch_and_render(
 ) -> Result<Fetched, FetchError> {
     let v = fetch_and_verify(client, transaction_id, options, brand).await?;
     let pdf = render(&v.invoice, brand, render_options).map_err(|source| FetchError::Render {
-        invoice_number: v.invoice.invoice_number.clone(),
+        invoice_number: client.redact(&v.invoice.invoice_number),
         source,
     })?;
     Ok(Fetched {

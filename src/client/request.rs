@@ -204,11 +204,23 @@ impl DinteroClient {
             }
             body.extend_from_slice(&chunk);
         }
+        // Whatever the server echoes (an Authorization header, a token), no
+        // credential goes further than here. Left as sent: a PDF (the document
+        // itself) and a token answer (it may re-issue a known token; its body
+        // is never shown).
+        let redactor = self.redactor();
+        let scrub = |v: Option<String>| v.map(|s| redactor.scrub(&s).into_owned());
+        let token_answer = call.auth == AuthMode::Basic && (200..300).contains(&status);
+        let body = if token_answer || body.starts_with(b"%PDF-") {
+            body
+        } else {
+            redactor.scrub_bytes(body)
+        };
         Ok(Reply {
             status,
             retry_after,
-            content_type,
-            location,
+            content_type: scrub(content_type),
+            location: scrub(location),
             body,
         })
     }

@@ -5,6 +5,7 @@ mod architecture;
 mod batch;
 mod cli;
 mod client;
+mod client_hardening;
 mod codes;
 mod fixtures;
 mod hardening;

@@ -65,7 +65,8 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
     ) {
         Ok(f) => f,
         Err(FetchError::Rejected(report)) => return out.rejected(args.json, &report),
-        Err(e) => return out.fatal(args.json, &e.to_string()),
+        // Redacted again here: nothing a server echoed reaches the terminal.
+        Err(e) => return out.fatal(args.json, &client.client().redact(&e.to_string())),
     };
     if fetched.captured && !args.json {
         out.stderr_line(&format!(
