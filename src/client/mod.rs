@@ -27,9 +27,14 @@
 //! Every request has a timeout. Reads (the token, transactions, sessions, the
 //! invoice file) are retried on 429 (waiting for `Retry-After`), on 5xx, on
 //! timeouts and on connection errors, with capped exponential backoff
-//! ([`RetryPolicy`]). A capture is never retried blindly: after a timeout, a 5xx
-//! or a 429 the transaction is read again first, and the capture is sent again
-//! only when the transaction shows that none happened. Every error
+//! ([`RetryPolicy`]). A capture is sent again only when Dintero certainly did
+//! not act on it (401, 429, no connection); after an ambiguous outcome (a
+//! timeout, a 5xx, a connection lost after sending) it is never sent again in
+//! the same run: the transaction is read for a bounded settle period, and
+//! without an event the outcome is reported as unknown
+//! ([`ClientError::CaptureUnknown`]; a re-run reads first, so it never
+//! captures twice). All waiting of a fetch, `Retry-After` included, is bounded
+//! by [`FetchOptions::wait`]. Every error
 //! ([`ClientError`]) names the method and the URL, the HTTP status and
 //! Dintero's own error message.
 //!

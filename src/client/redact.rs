@@ -193,6 +193,14 @@ impl Redactor {
                 s(transaction_id);
                 s(reason);
             }
+            E::CaptureUnknown {
+                transaction_id,
+                cause,
+                ..
+            } => {
+                s(transaction_id);
+                s(cause);
+            }
             E::PaymentDetailsMissing { transaction_id, .. }
             | E::CapturePending { transaction_id, .. }
             | E::NoSession { transaction_id } => s(transaction_id),

@@ -99,7 +99,12 @@ pub(crate) enum Failure {
     /// The request timed out.
     Timeout,
     /// The connection failed; `retryable` for connect, send and body errors.
-    Transport { retryable: bool, detail: String },
+    Transport {
+        retryable: bool,
+        /// The connection could not be made: nothing was sent.
+        unsent: bool,
+        detail: String,
+    },
     /// The answer is over the limit.
     TooLarge,
 }
@@ -112,6 +117,7 @@ impl Failure {
             let retryable = e.is_connect() || e.is_request() || e.is_body();
             Failure::Transport {
                 retryable,
+                unsent: e.is_connect(),
                 detail: chain(&e.without_url()),
             }
         }
@@ -138,6 +144,12 @@ impl Failure {
                 limit: call.limit,
             },
         }
+    }
+
+    /// Whether the request certainly never reached the server: the
+    /// connection could not be made.
+    pub(crate) fn is_unsent(&self) -> bool {
+        matches!(self, Failure::Transport { unsent: true, .. })
     }
 
     fn is_retryable(&self) -> bool {

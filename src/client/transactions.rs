@@ -115,11 +115,25 @@ impl DinteroClient {
         let mut interval = self.settings.poll_interval.max(Duration::from_millis(1));
         let cap = self.settings.retry.max_delay.max(interval);
         loop {
-            let (tx, _) = self.get_transaction_with_body(id).await?;
-            let missing = missing_payment_details(&tx);
-            if missing.is_empty() {
-                return Ok(tx);
-            }
+            // Each read (its retries and Retry-After pauses included) is cut
+            // at the deadline, with at least a second for the first.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let read = tokio::time::timeout(
+                left.max(Duration::from_secs(1)),
+                self.get_transaction_with_body(id),
+            )
+            .await;
+            let missing = match read {
+                Ok(read) => {
+                    let (tx, _) = read?;
+                    let missing = missing_payment_details(&tx);
+                    if missing.is_empty() {
+                        return Ok(tx);
+                    }
+                    missing
+                }
+                Err(_) => vec![KID, "kravia:payment_details:bank_account:bban or :iban"],
+            };
             let now = Instant::now();
             if now >= deadline {
                 return Err(ClientError::PaymentDetailsMissing {
