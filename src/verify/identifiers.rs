@@ -184,33 +184,54 @@ pub(super) fn payment_details(
     })
 }
 
-/// The Finnish virtual bank barcode carries at most 999 999.99 € and only a
-/// numeric reference; when an invoice to a Finnish IBAN exceeds that, the PDF
-/// shows the reference and the EPC QR code without the barcode, and says why
-/// here rather than dropping it silently.
-pub(super) fn barcode_limits(p: &PaymentDetails, totals: &super::Totals, f: &mut Findings) {
-    let finnish = p.iban.as_ref().is_some_and(|i| i.country() == Country::Fi);
-    if !finnish || totals.to_pay.minor() <= 0 {
+/// The Finnish virtual bank barcode carries at most 999 999.99 €, only a
+/// numeric reference and a due date in 2000–2099; when an invoice to a Finnish
+/// IBAN exceeds that, the PDF shows the reference and the EPC QR code without
+/// the barcode, and says why here rather than dropping it silently. The
+/// barcode builder itself decides, so this warning and the PDF always agree.
+pub(super) fn barcode_limits(
+    p: &PaymentDetails,
+    totals: &super::Totals,
+    due: Option<chrono::NaiveDate>,
+    f: &mut Findings,
+) {
+    let Some(iban) = p.iban.as_ref().filter(|i| i.country() == Country::Fi) else {
+        return;
+    };
+    if totals.to_pay.minor() <= 0 {
         return;
     }
+    let Err(error) = crate::payment::virtual_barcode(iban, totals.to_pay, &p.reference, due)
+    else {
+        return;
+    };
     let why = if totals.to_pay.minor() > 99_999_999 {
-        Some(format!(
+        format!(
             "the amount to pay, {} EUR, is more than the 999 999.99 EUR the barcode can carry",
-            super::m(totals.to_pay)
-        ))
+            euros(totals.to_pay.minor())
+        )
     } else if matches!(&p.reference, Reference::Rf(r) if !r.is_numeric()) {
-        Some(format!(
+        format!(
             "the RF reference {} has letters, which the barcode cannot carry",
             p.reference.as_str()
-        ))
+        )
+    } else if let Some(d) = due.filter(|d| !(2000..=2099).contains(&chrono::Datelike::year(d))) {
+        format!("the due date {d} is outside 2000 to 2099, which the barcode cannot carry")
     } else {
-        None
+        error.to_string()
     };
-    if let Some(why) = why {
-        f.warn(
-            Code::Assumed,
-            meta_path(metadata::IBAN),
-            format!("no Finnish virtual bank barcode: {why}; the invoice carries the reference and the EPC QR code"),
-        );
-    }
+    f.warn(
+        Code::Assumed,
+        meta_path(metadata::IBAN),
+        format!("no Finnish virtual bank barcode: {why}; the invoice carries the reference and the EPC QR code"),
+    );
+}
+
+/// Cents as euros for messages: `100000000` → `1 000 000.00`.
+fn euros(cents: i64) -> String {
+    format!(
+        "{}.{:02}",
+        super::grouped(cents / 100),
+        (cents % 100).unsigned_abs()
+    )
 }

@@ -141,7 +141,7 @@ pub fn verify(
 
     let totals = amounts::summary(&input, &lines, paid);
     if let (Some(p), Some(t)) = (&payment, &totals) {
-        identifiers::barcode_limits(p, t, &mut f);
+        identifiers::barcode_limits(p, t, dates.as_ref().map(|d| d.due), &mut f);
     }
     match (
         f.errors.is_empty(),

@@ -473,3 +473,169 @@ fn stale_temp_files_of_a_killed_run_are_cleaned_and_nothing_else() {
     assert!(!mine.exists(), "render left its stale temporary file");
     assert!(theirs.exists(), "render removed another output's file");
 }
+
+// ---- 14. the Finnish barcode warning, a due date past 2099, the QR quiet zone ----
+
+const FI: &str = "pub_ok_fi_b2c_eur_qr";
+
+/// The FI fixture's documents with the first line's amount set so that the
+/// invoice totals `total` cents (VAT and every total kept consistent).
+fn fi_docs_totalling(total: i64) -> (Value, Value) {
+    let mut tx = read_json(FI, "transaction.json");
+    let mut s = read_json(FI, "session.json");
+    let others = 489 + 690;
+    let first = total - others;
+    // 25.5 % VAT of a gross amount, rounded half up: gross × 255 / 1255.
+    let vat = (first * 255 + 1255 / 2) / 1255;
+    let order_vat = vat + 58 + 140;
+    for item in [&mut tx["items"][0], &mut s["order"]["items"][0]] {
+        item["amount"] = json!(first);
+        item["vat_amount"] = json!(vat);
+    }
+    for ev in tx["events"].as_array_mut().unwrap() {
+        if ev.get("amount").is_some() {
+            ev["amount"] = json!(total);
+        }
+        if let Some(items) = ev.get_mut("items").and_then(Value::as_array_mut) {
+            items[0]["amount"] = json!(first);
+        }
+    }
+    tx["amount"] = json!(total);
+    s["order"]["amount"] = json!(total);
+    s["order"]["vat_amount"] = json!(order_vat);
+    (tx, s)
+}
+
+fn verify_docs(tx: &Value, s: &Value) -> kravia_invoice::VerifiedInvoice {
+    let tx = kravia_invoice::dintero::Transaction::from_json(&tx.to_string()).unwrap();
+    let s = kravia_invoice::dintero::Session::from_json(&s.to_string()).unwrap();
+    let brand = kravia_invoice::Brand::load(&fixtures_dir().join(FI).join("brand.toml")).unwrap();
+    kravia_invoice::verify(&tx, Some(&s), Some(&brand)).unwrap_or_else(|r| panic!("{r}"))
+}
+
+fn barcode_warnings(inv: &kravia_invoice::VerifiedInvoice) -> Vec<String> {
+    inv.warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .filter(|m| m.contains("barcode"))
+        .collect()
+}
+
+#[test]
+fn no_barcode_warning_shows_the_amount_in_euros_and_cents() {
+    let (tx, s) = fi_docs_totalling(100_000_000);
+    let inv = verify_docs(&tx, &s);
+    assert_eq!(inv.totals.to_pay.minor(), 100_000_000);
+    let w = barcode_warnings(&inv);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("1 000 000.00 EUR"), "{}", w[0]);
+    assert!(!w[0].contains("100 000 000"), "{}", w[0]);
+    // 999 999.99 EUR still fits: no warning.
+    let (tx, s) = fi_docs_totalling(99_999_999);
+    assert!(barcode_warnings(&verify_docs(&tx, &s)).is_empty());
+}
+
+#[test]
+fn due_date_past_2099_warns_that_the_barcode_is_left_out() {
+    let mut tx = read_json(FI, "transaction.json");
+    for ev in tx["events"].as_array_mut().unwrap() {
+        if ev["metadata"].get("kravia:invoice_due_date").is_some() {
+            ev["metadata"]["kravia:invoice_due_date"] = json!("2100-01-05");
+        }
+    }
+    let inv = verify_docs(&tx, &read_json(FI, "session.json"));
+    assert_eq!(inv.due_date.to_string(), "2100-01-05");
+    let w = barcode_warnings(&inv);
+    assert_eq!(w.len(), 1, "{:?}", inv.warnings);
+    assert!(w[0].contains("2100-01-05"), "{}", w[0]);
+}
+
+#[test]
+fn qr_caption_leaves_a_four_module_quiet_zone() {
+    use kravia_invoice::layout::{Item, Rgb};
+    use kravia_invoice::locale::Locale;
+    use kravia_invoice::render::{RenderOptions, layout_document};
+    use kravia_invoice::template::{BUILTIN, TemplateSource};
+    let mut checked = 0;
+    for case in crate::util::cases()
+        .into_iter()
+        .filter(|c| c.expected_exit() == 0)
+    {
+        let tx = kravia_invoice::dintero::Transaction::from_json(
+            &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
+        )
+        .unwrap();
+        let s = std::fs::read_to_string(case.dir.join("session.json"))
+            .ok()
+            .map(|t| kravia_invoice::dintero::Session::from_json(&t).unwrap());
+        let brand = kravia_invoice::Brand::load(&case.dir.join("brand.toml")).unwrap();
+        let inv = kravia_invoice::verify(&tx, s.as_ref(), Some(&brand)).unwrap();
+        for (template, _) in BUILTIN {
+            for locale in Locale::ALL {
+                let options = RenderOptions {
+                    template: Some(TemplateSource::Builtin(template.to_string())),
+                    locale: Some(locale),
+                    ..RenderOptions::default()
+                };
+                let doc = layout_document(&inv, &brand, &options).unwrap();
+                for page in &doc.pages {
+                    let rects: Vec<_> = page
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            Item::Rect(r) => Some(r),
+                            _ => None,
+                        })
+                        .collect();
+                    // A QR code: a white square with dark modules inside.
+                    for sq in rects.iter().filter(|r| {
+                        r.fill == Some(Rgb::WHITE) && (r.width.0 - r.height.0).abs() < 0.05
+                    }) {
+                        let inside: Vec<_> = rects
+                            .iter()
+                            .filter(|r| {
+                                r.fill == Some(Rgb::BLACK)
+                                    && r.x.0 >= sq.x.0
+                                    && r.x.0 + r.width.0 <= sq.x.0 + sq.width.0 + 0.05
+                                    && r.y.0 >= sq.y.0
+                                    && r.y.0 + r.height.0 <= sq.y.0 + sq.height.0 + 0.05
+                            })
+                            .collect();
+                        if inside.len() < 20 {
+                            continue;
+                        }
+                        let module = inside.iter().map(|r| r.height.0).fold(f32::MAX, f32::min);
+                        let bottom = inside
+                            .iter()
+                            .map(|r| r.y.0 + r.height.0)
+                            .fold(f32::MIN, f32::max);
+                        // The caption: the nearest text under the symbol.
+                        let caption = page
+                            .items
+                            .iter()
+                            .filter_map(|i| match i {
+                                Item::Text(t) => Some(t),
+                                _ => None,
+                            })
+                            .filter(|t| {
+                                t.y.0 > bottom && t.x.0 >= sq.x.0 && t.x.0 < sq.x.0 + sq.width.0
+                            })
+                            .min_by(|a, b| a.y.0.total_cmp(&b.y.0))
+                            .unwrap_or_else(|| panic!("{}: no caption under the QR", case.name));
+                        let ascender = kravia_invoice::font::fonts().face(caption.face).ascender();
+                        let glyph_top = caption.y.0 - ascender * caption.size.0;
+                        let gap = (glyph_top - bottom) / module;
+                        assert!(
+                            gap >= 4.0 - 0.02,
+                            "{} {template} {locale}: the caption {:?} is {gap:.2} modules under the QR code",
+                            case.name,
+                            caption.text
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} QR codes checked");
+}
