@@ -1,23 +1,27 @@
 //! Files, safely: bounded reads of regular files only, and atomic writes
 //! through exclusive temporary files with unpredictable names.
 //!
-//! * **Reading** ([`read_regular`], [`read_text`]): only a regular file (after
-//!   following links) is read, and at most a given number of bytes. A FIFO, a
-//!   device (`/dev/zero`), a socket or a directory is refused without waiting
-//!   for a writer: on Unix the file is opened non-blocking and checked on the
-//!   open handle, so it cannot be swapped between the check and the read.
+//! * **Reading** ([`read_regular`], [`read_regular_text`]): the files a user
+//!   names (brand, logo, template, input documents) are read only when they
+//!   are regular files (after following links), and never beyond a given size.
+//!   A FIFO, a device (`/dev/zero`), a socket or a directory is refused without
+//!   waiting for a writer: the file is opened non-blocking (Unix) and checked
+//!   again on the open handle, so it cannot be swapped between the check and
+//!   the read.
 //! * **Writing** ([`write_atomic`]): the bytes go to a new temporary file beside
 //!   the target, created exclusively (`O_CREAT | O_EXCL`, which never follows a
 //!   link) under a random name `.<name>.<random>.kravia-tmp`, flushed to disk,
 //!   then renamed over the target. Only a regular file or a new path is
 //!   replaced ([`check_output`]); a FIFO, a device or a directory is refused.
 //!   The temporary file is removed on failure; one left behind by a killed
-//!   process is recognised by its suffix and removed by
+//!   process is recognised by its name and removed by
 //!   [`remove_stale_temp_files`].
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use kravia_invoice::file::{read_regular, write_atomic};
+//! use kravia_invoice::file::{ReadError, read_regular, write_atomic};
+//! let err = read_regular("/dev/null".as_ref(), 1024).unwrap_err();
+//! assert!(matches!(err, ReadError::NotRegular { .. }));
 //! let dir = std::env::temp_dir().join(format!("kravia-file-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir)?;
 //! let path = dir.join("a.txt");
@@ -32,8 +36,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// The largest logo read (8 MiB).
-pub const MAX_LOGO_BYTES: u64 = 8 << 20;
 /// The largest template file read (1 MiB).
 pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 /// The largest transaction, session or `{transaction, session}` document read
@@ -43,77 +45,85 @@ pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 /// The suffix of every temporary file this crate creates.
 pub const TEMP_SUFFIX: &str = ".kravia-tmp";
 
-/// Why a file could not be read or written. Shown as `<path>: <reason>`.
+/// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum FileError {
-    /// The path names something other than a regular file.
-    #[error("{}: {}", path.display(), self.reason())]
+pub enum ReadError {
+    /// Opening or reading failed.
+    #[error("reading {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The path names a directory, FIFO, socket or device.
+    #[error("{} is not a regular file (a {kind})", path.display())]
     NotRegular {
         /// The path.
         path: PathBuf,
         /// What it is: `directory`, `FIFO`, `device`, `socket`.
         kind: &'static str,
     },
-    /// The file is larger than allowed.
-    #[error("{}: {}", path.display(), self.reason())]
+    /// The file is larger than the limit.
+    #[error("{} is larger than {limit} bytes", path.display())]
     TooLarge {
-        /// The path.
+        /// The file.
         path: PathBuf,
-        /// The limit.
+        /// The limit in bytes.
         limit: u64,
-    },
-    /// The file is not UTF-8 text.
-    #[error("{}: {}", path.display(), self.reason())]
-    NotText {
-        /// The path.
-        path: PathBuf,
-        /// The 1-based offset of the first invalid byte.
-        at: usize,
-    },
-    /// The path has no file name to write to.
-    #[error("{}: {}", path.display(), self.reason())]
-    NoFileName {
-        /// The path.
-        path: PathBuf,
-    },
-    /// An I/O error.
-    #[error("{}: {}", path.display(), self.reason())]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
     },
 }
 
-impl FileError {
-    /// The path the error is about.
-    pub fn path(&self) -> &Path {
-        match self {
-            FileError::NotRegular { path, .. }
-            | FileError::TooLarge { path, .. }
-            | FileError::NotText { path, .. }
-            | FileError::NoFileName { path }
-            | FileError::Io { path, .. } => path,
-        }
-    }
-
+impl ReadError {
     /// What went wrong, without the path (for callers that name the file
     /// themselves).
     pub fn reason(&self) -> String {
         match self {
-            FileError::NotRegular { kind, .. } => format!("not a regular file (a {kind})"),
-            FileError::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
-            FileError::NotText { at, .. } => format!("not UTF-8 text (byte {at})"),
-            FileError::NoFileName { .. } => "not a file name".to_string(),
-            FileError::Io { source, .. } => source.to_string(),
+            ReadError::Io { source, .. } => source.to_string(),
+            ReadError::NotRegular { kind, .. } => format!("not a regular file (a {kind})"),
+            ReadError::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
         }
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
-    move |source| FileError::Io {
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The path names a directory, FIFO, socket or device: it is not replaced.
+    #[error("writing {}: not a regular file (a {kind})", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is: `directory`, `FIFO`, `device`, `socket`.
+        kind: &'static str,
+    },
+    /// The path has no file name.
+    #[error("writing {}: not a file name", path.display())]
+    NoFileName {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Creating, writing, flushing or renaming failed.
+    #[error("writing {}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+fn read_io(path: &Path) -> impl FnOnce(std::io::Error) -> ReadError + '_ {
+    move |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn write_io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
     }
@@ -155,59 +165,60 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// Reads the regular file at `path` (links followed), at most `limit` bytes.
+/// Reads a regular file of at most `limit` bytes (links followed).
 ///
 /// # Errors
 ///
-/// [`FileError::NotRegular`] for a FIFO, device, socket or directory (never
-/// blocking on it); [`FileError::TooLarge`] over `limit`; [`FileError::Io`].
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    // Refuse before opening: opening some devices has side effects.
-    let meta = std::fs::metadata(path).map_err(io(path))?;
+/// [`ReadError::NotRegular`] for a FIFO, device, socket or directory (never
+/// blocking on it); [`ReadError::TooLarge`] over `limit`; [`ReadError::Io`].
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let not_regular = |meta: &std::fs::Metadata| ReadError::NotRegular {
+        path: path.to_path_buf(),
+        kind: kind(meta.file_type()),
+    };
+    // Refuse before opening: opening a FIFO for reading blocks until a writer
+    // appears, and opening some devices has side effects.
+    let meta = std::fs::metadata(path).map_err(read_io(path))?;
     if !meta.is_file() {
-        return Err(FileError::NotRegular {
-            path: path.to_path_buf(),
-            kind: kind(meta.file_type()),
-        });
+        return Err(not_regular(&meta));
     }
-    let file = open_nonblocking(path).map_err(io(path))?;
+    let file = open_nonblocking(path).map_err(read_io(path))?;
     // Check the open handle too: the path may have been swapped meanwhile.
-    let meta = file.metadata().map_err(io(path))?;
+    let meta = file.metadata().map_err(read_io(path))?;
     if !meta.is_file() {
-        return Err(FileError::NotRegular {
-            path: path.to_path_buf(),
-            kind: kind(meta.file_type()),
-        });
+        return Err(not_regular(&meta));
     }
+    let too_large = || ReadError::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
     if meta.len() > limit {
-        return Err(FileError::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-        });
+        return Err(too_large());
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // One byte more than the limit tells a file that grew past it.
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(io(path))?;
+        .map_err(read_io(path))?;
     if bytes.len() as u64 > limit {
-        return Err(FileError::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-        });
+        return Err(too_large());
     }
     Ok(bytes)
 }
 
-/// [`read_regular`], as UTF-8 text.
+/// [`read_regular`] as UTF-8 text.
 ///
 /// # Errors
 ///
-/// As for [`read_regular`]; [`FileError::NotText`] for bytes that are not UTF-8.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, FileError> {
-    String::from_utf8(read_regular(path, limit)?).map_err(|e| FileError::NotText {
+/// As [`read_regular`], and [`ReadError::Io`] with `InvalidData` naming the
+/// first byte that is not UTF-8.
+pub fn read_regular_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    String::from_utf8(read_regular(path, limit)?).map_err(|e| ReadError::Io {
         path: path.to_path_buf(),
-        at: e.utf8_error().valid_up_to() + 1,
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to() + 1),
+        ),
     })
 }
 
@@ -216,16 +227,16 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, FileError> {
 ///
 /// # Errors
 ///
-/// [`FileError::NotRegular`] for a FIFO, device, socket or directory.
-pub fn check_output(path: &Path) -> Result<(), FileError> {
+/// [`WriteError::NotRegular`] for a FIFO, device, socket or directory.
+pub fn check_output(path: &Path) -> Result<(), WriteError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(m) => Err(FileError::NotRegular {
+        Ok(m) => Err(WriteError::NotRegular {
             path: path.to_path_buf(),
             kind: kind(m.file_type()),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(FileError::Io {
+        Err(e) => Err(WriteError::Io {
             path: path.to_path_buf(),
             source: e,
         }),
@@ -248,13 +259,13 @@ fn parent_dir(path: &Path) -> PathBuf {
 ///
 /// # Errors
 ///
-/// [`FileError::NotRegular`] when `path` is not a regular file or a new path;
-/// [`FileError::NoFileName`]; [`FileError::Io`] naming `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+/// [`WriteError::NotRegular`] when `path` is not a regular file or a new path;
+/// [`WriteError::NoFileName`]; [`WriteError::Io`] naming `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     check_output(path)?;
     let name = path
         .file_name()
-        .ok_or_else(|| FileError::NoFileName {
+        .ok_or_else(|| WriteError::NoFileName {
             path: path.to_path_buf(),
         })?
         .to_string_lossy()
@@ -268,13 +279,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(parent_dir(path)).map_err(io(path))?;
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
+    let mut tmp = builder
+        .tempfile_in(parent_dir(path))
+        .map_err(write_io(path))?;
+    tmp.write_all(bytes).map_err(write_io(path))?;
+    tmp.as_file().sync_all().map_err(write_io(path))?;
     // Checked again just before the rename, which would replace anything.
     check_output(path)?;
     // On failure the temporary file is dropped, which removes it.
-    tmp.persist(path).map_err(|e| FileError::Io {
+    tmp.persist(path).map_err(|e| WriteError::Io {
         path: path.to_path_buf(),
         source: e.error,
     })?;
@@ -375,7 +388,7 @@ mod tests {
         assert_eq!(read_regular(&p, 5).unwrap(), b"12345");
         assert!(matches!(
             read_regular(&p, 4),
-            Err(FileError::TooLarge { limit: 4, .. })
+            Err(ReadError::TooLarge { limit: 4, .. })
         ));
     }
 
@@ -391,7 +404,7 @@ mod tests {
         let e = read_regular(d.path(), 10).unwrap_err();
         assert!(matches!(
             e,
-            FileError::NotRegular {
+            ReadError::NotRegular {
                 kind: "directory",
                 ..
             }
@@ -403,8 +416,8 @@ mod tests {
         let d = tempdir();
         let p = d.path().join("x");
         std::fs::write(&p, b"ab\xffc").unwrap();
-        let e = read_text(&p, 100).unwrap_err();
-        assert!(matches!(e, FileError::NotText { at: 3, .. }), "{e}");
+        let e = read_regular_text(&p, 100).unwrap_err();
+        assert!(e.to_string().ends_with("not UTF-8 text (byte 3)"), "{e}");
     }
 
     #[test]
@@ -435,6 +448,19 @@ mod tests {
     fn write_atomic_refuses_a_directory() {
         let d = tempdir();
         let e = write_atomic(d.path(), b"x").unwrap_err();
-        assert!(matches!(e, FileError::NotRegular { .. }), "{e}");
+        assert!(matches!(e, WriteError::NotRegular { .. }), "{e}");
+    }
+
+    #[test]
+    fn refuses_directories_and_devices_and_oversize() {
+        let dir = std::env::temp_dir();
+        assert!(matches!(
+            read_regular(&dir, 10),
+            Err(ReadError::NotRegular { .. })
+        ));
+        assert!(matches!(
+            read_regular("/dev/zero".as_ref(), 10),
+            Err(ReadError::NotRegular { .. })
+        ));
     }
 }

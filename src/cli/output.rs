@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
+
 use super::exit::Outcome;
 use super::json::{FatalDoc, to_line};
 
@@ -42,9 +44,10 @@ impl Printer {
     }
 
     /// Reports a failure that is not about the documents (exit 1).
-    pub fn fatal(&mut self, json: bool, message: &str) -> Outcome {
+    pub fn fatal(&mut self, json: bool, error: &dyn std::fmt::Display) -> Outcome {
+        let message = error.to_string();
         if json {
-            self.json_line(&to_line(&FatalDoc::new(message)));
+            self.json_line(&to_line(&FatalDoc::new(&message)));
         } else {
             self.stderr_line(&format!("kravia-invoice: error: {message}"));
         }
@@ -56,8 +59,35 @@ impl Printer {
 /// [`kravia_invoice::file::write_atomic`]: an exclusive temporary file with an
 /// unpredictable name, flushed, renamed into place; only a regular file or a
 /// new path is replaced).
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    kravia_invoice::file::write_atomic(path, bytes).map_err(|e| format!("writing {e}"))
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    Ok(kravia_invoice::file::write_atomic(path, bytes)?)
+}
+
+/// One finding as the CLI prints it everywhere (check, render, batch):
+/// `  error   vat_mismatch  session.order.vat_amount` and the message indented
+/// on the next line.
+pub fn finding_text(severity: &str, code: &str, path: &str, message: &str) -> String {
+    let head = if path.is_empty() {
+        format!("  {severity:<7} {code}")
+    } else {
+        format!("  {severity:<7} {code}  {path}")
+    };
+    format!("{head}\n          {message}")
+}
+
+/// Every error, then every warning, as [`finding_text`].
+pub fn findings_text(
+    errors: &[kravia_invoice::verify::Finding],
+    warnings: &[kravia_invoice::verify::Finding],
+) -> Vec<String> {
+    let text = |sev: &str, f: &kravia_invoice::verify::Finding| {
+        finding_text(sev, f.code.as_str(), &f.path, &f.message)
+    };
+    errors
+        .iter()
+        .map(|f| text("error", f))
+        .chain(warnings.iter().map(|f| text("warning", f)))
+        .collect()
 }
 
 impl Printer {
@@ -73,8 +103,15 @@ impl Printer {
                 output: None,
             }));
         } else {
-            self.stderr_line(&format!("kravia-invoice: {report}"));
-            self.stderr_line("no PDF was written");
+            let n = report.errors.len();
+            self.stderr_line(&format!(
+                "kravia-invoice: invoice {} failed {n} check{}; no PDF was written",
+                report.invoice_number.as_deref().unwrap_or("(no number)"),
+                if n == 1 { "" } else { "s" }
+            ));
+            for line in findings_text(&report.errors, &report.warnings) {
+                self.stderr_line(&line);
+            }
         }
         Outcome::Rejected
     }
@@ -91,7 +128,7 @@ impl Printer {
         let to_stdout = output.as_os_str() == "-";
         let written = if to_stdout {
             self.stdout_bytes(pdf)
-                .map_err(|e| format!("writing the PDF to stdout: {e}"))
+                .context(ErrorKind::Output, "writing the PDF to stdout")
         } else {
             // Temporary files of this output left by a killed run go too.
             write_atomic(output, pdf).inspect(|()| {
@@ -114,8 +151,8 @@ impl Printer {
                 output: Some(&shown),
             }));
         } else {
-            for w in &invoice.warnings {
-                self.stderr_line(&format!("warning: {w}"));
+            for line in findings_text(&[], &invoice.warnings) {
+                self.stderr_line(&line);
             }
             if !to_stdout {
                 self.stderr_line(&format!(

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::brand::Brand;
 use crate::dintero::{Session, Transaction};
-use crate::render::{RenderError, RenderOptions, render};
+use crate::render::{RenderError, Renderer};
 use crate::verify::{Code, Report, VerifiedInvoice, verify};
 
 use super::DinteroClient;
@@ -167,7 +167,7 @@ async fn fetch_and_verify_unguarded(
     let mut captured = false;
     if options.capture && !has_collection_event(&tx) {
         let separate = tx.session.is_none().then_some(&session);
-        if let Err(report) = verify(&tx, separate, Some(brand))
+        if let Err(report) = verify(&tx, separate, brand)
             && report
                 .errors
                 .iter()
@@ -193,7 +193,7 @@ async fn fetch_and_verify_unguarded(
         tx = client.wait_for_payment_details(&tx.id, left).await?;
     }
     let separate = tx.session.is_none().then_some(&session);
-    let invoice = verify(&tx, separate, Some(brand)).map_err(FetchError::Rejected)?;
+    let invoice = verify(&tx, separate, brand).map_err(FetchError::Rejected)?;
     Ok(Verified {
         invoice,
         transaction: tx,
@@ -202,17 +202,18 @@ async fn fetch_and_verify_unguarded(
     })
 }
 
-/// The whole flow: [`fetch_and_verify`], then [`render`].
+/// The whole flow: [`fetch_and_verify`] with the renderer's brand, then
+/// [`Renderer::render`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use kravia_invoice::Brand;
 /// use kravia_invoice::client::{DinteroClient, FetchOptions, fetch_and_render};
-/// use kravia_invoice::render::RenderOptions;
+/// use kravia_invoice::render::{RenderOptions, Renderer};
 /// let client = DinteroClient::from_env()?;
-/// let brand = Brand::load("brand.toml".as_ref())?;
+/// let renderer = Renderer::new(Brand::load("brand.toml".as_ref())?, RenderOptions::default())?;
 /// let options = FetchOptions { capture: true, ..FetchOptions::default() };
-/// let fetched = fetch_and_render(&client, "P12345678.abc", &options, &brand, &RenderOptions::default()).await?;
+/// let fetched = fetch_and_render(&client, "P12345678.abc", &options, &renderer).await?;
 /// std::fs::write(format!("{}.pdf", fetched.invoice.invoice_number), &fetched.pdf)?;
 /// # Ok(()) }
 /// ```
@@ -224,14 +225,15 @@ pub async fn fetch_and_render(
     client: &DinteroClient,
     transaction_id: &str,
     options: &FetchOptions,
-    brand: &Brand,
-    render_options: &RenderOptions,
+    renderer: &Renderer,
 ) -> Result<Fetched, FetchError> {
-    let v = fetch_and_verify(client, transaction_id, options, brand).await?;
-    let pdf = render(&v.invoice, brand, render_options).map_err(|source| FetchError::Render {
-        invoice_number: client.redact(&v.invoice.invoice_number),
-        source,
-    })?;
+    let v = fetch_and_verify(client, transaction_id, options, renderer.brand()).await?;
+    let pdf = renderer
+        .render(&v.invoice)
+        .map_err(|source| FetchError::Render {
+            invoice_number: client.redact(&v.invoice.invoice_number),
+            source,
+        })?;
     Ok(Fetched {
         pdf,
         invoice: v.invoice,
@@ -276,16 +278,9 @@ pub fn fetch_and_render_blocking(
     client: &DinteroClient,
     transaction_id: &str,
     options: &FetchOptions,
-    brand: &Brand,
-    render_options: &RenderOptions,
+    renderer: &Renderer,
 ) -> Result<Fetched, FetchError> {
-    runtime()?.block_on(fetch_and_render(
-        client,
-        transaction_id,
-        options,
-        brand,
-        render_options,
-    ))
+    runtime()?.block_on(fetch_and_render(client, transaction_id, options, renderer))
 }
 
 /// A [`DinteroClient`] with its own current-thread runtime, for code without
@@ -294,11 +289,12 @@ pub fn fetch_and_render_blocking(
 /// ```no_run
 /// use kravia_invoice::Brand;
 /// use kravia_invoice::client::{BlockingClient, FetchOptions};
-/// use kravia_invoice::render::RenderOptions;
+/// use kravia_invoice::render::{RenderOptions, Renderer};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = BlockingClient::from_env()?;
 /// let brand = Brand::load("brand.toml".as_ref())?;
-/// let fetched = client.fetch_and_render("P12345678.abc", &FetchOptions::default(), &brand, &RenderOptions::default())?;
+/// let renderer = Renderer::new(brand, RenderOptions::default())?;
+/// let fetched = client.fetch_and_render("P12345678.abc", &FetchOptions::default(), &renderer)?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -362,16 +358,14 @@ impl BlockingClient {
         &self,
         transaction_id: &str,
         options: &FetchOptions,
-        brand: &Brand,
-        render_options: &RenderOptions,
+        renderer: &Renderer,
     ) -> Result<Fetched, FetchError> {
         not_in_runtime()?;
         self.runtime.block_on(fetch_and_render(
             &self.client,
             transaction_id,
             options,
-            brand,
-            render_options,
+            renderer,
         ))
     }
 

@@ -58,7 +58,7 @@ mod tests;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
 
-use crate::layout::FontFace;
+use crate::font::FontFace;
 use crate::layout::document::{Document, Item};
 
 #[doc(hidden)]
