@@ -1,7 +1,7 @@
 //! The transaction's own copies of the order: its `items` (the session's items
 //! plus the shipping option, matched by `line_id`) and its `billing_address`.
 
-use crate::dintero::Item;
+use crate::dintero::{DiscountLine, Item};
 
 use super::status::shown;
 use super::{Code, Findings, Input};
@@ -14,6 +14,8 @@ struct Expected<'a> {
     quantity: Option<rust_decimal::Decimal>,
     vat: Option<rust_decimal::Decimal>,
     vat_amount: Option<i64>,
+    gross_amount: Option<i64>,
+    discounts: &'a [DiscountLine],
 }
 
 /// The session's lines as the transaction should carry them.
@@ -31,6 +33,8 @@ fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
             quantity: it.quantity,
             vat: it.vat,
             vat_amount: it.vat_amount,
+            gross_amount: it.gross_amount,
+            discounts: it.discount_lines.as_deref().unwrap_or(&[]),
         })
         .collect();
     if let Some(s) = &input.order.shipping_option {
@@ -41,6 +45,8 @@ fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
             quantity: Some(rust_decimal::Decimal::ONE),
             vat: s.vat,
             vat_amount: s.vat_amount,
+            gross_amount: None,
+            discounts: &[],
         });
     }
     out
@@ -63,7 +69,8 @@ pub(super) fn transaction_lines(input: &Input<'_>, f: &mut Findings) {
 
 /// Compares `items` (at `path`) with the session's lines by `line_id`: missing
 /// and extra lines, and different amounts or quantities (and, when `full`, VAT
-/// rates and amounts), each reported under `code`.
+/// rates and amounts, gross amounts and discount lines), each reported under
+/// `code`.
 pub(super) fn compare_lines(
     input: &Input<'_>,
     items: &[Item],
@@ -109,6 +116,21 @@ pub(super) fn compare_lines(
             if item.vat_amount != exp.vat_amount {
                 diff("vat_amount", opt(item.vat_amount), opt(exp.vat_amount));
             }
+            // Printed under the line: the gross amount and every discount.
+            if item.gross_amount != exp.gross_amount {
+                diff(
+                    "gross_amount",
+                    opt(item.gross_amount),
+                    opt(exp.gross_amount),
+                );
+            }
+            compare_discounts(
+                &here,
+                item.discount_lines.as_deref().unwrap_or(&[]),
+                exp,
+                code,
+                f,
+            );
         }
     }
     for exp in &expected {
@@ -118,6 +140,75 @@ pub(super) fn compare_lines(
                 code,
                 path.to_string(),
                 format!("line_id {id:?} ({}) is missing", exp.path),
+            );
+        }
+    }
+}
+
+/// The transaction's discount lines of one line against the session's, one by
+/// one: amount, percentage and description (all printed).
+fn compare_discounts(
+    here: &str,
+    found: &[DiscountLine],
+    exp: &Expected<'_>,
+    code: Code,
+    f: &mut Findings,
+) {
+    if found.len() != exp.discounts.len() {
+        f.error(
+            code,
+            format!("{here}.discount_lines"),
+            format!(
+                "{} discount line(s) here, {} in {}.discount_lines",
+                found.len(),
+                exp.discounts.len(),
+                exp.path
+            ),
+        );
+        return;
+    }
+    for (j, (a, b)) in found.iter().zip(exp.discounts).enumerate() {
+        let at = |field: &str| format!("{here}.discount_lines[{j}].{field}");
+        let there = |field: &str| format!("{}.discount_lines[{j}].{field}", exp.path);
+        if a.amount != b.amount {
+            f.error(
+                code,
+                at("amount"),
+                format!(
+                    "{} here, {} in {}",
+                    opt(a.amount),
+                    opt(b.amount),
+                    there("amount")
+                ),
+            );
+        }
+        let norm = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize());
+        if norm(a.percentage) != norm(b.percentage) {
+            f.error(
+                code,
+                at("percentage"),
+                format!(
+                    "{} here, {} in {}",
+                    optd(a.percentage),
+                    optd(b.percentage),
+                    there("percentage")
+                ),
+            );
+        }
+        let (da, db) = (
+            super::present(a.description.as_deref()),
+            super::present(b.description.as_deref()),
+        );
+        if da != db {
+            f.error(
+                code,
+                at("description"),
+                format!(
+                    "{} here, {} in {}",
+                    shown(da),
+                    shown(db),
+                    there("description")
+                ),
             );
         }
     }

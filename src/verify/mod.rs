@@ -168,6 +168,7 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
     amounts::totals(&input, &mut f);
     let lines = vat::lines(&input, &mut f);
     let vat = vat::order_vat(&input, &lines, &mut f);
+    vat::check_order_discounts(&input, &mut f);
     lines::transaction_lines(&input, &mut f);
     lines::billing_address(&input, &mut f);
     let paid = capture::check(&input, collection, &mut f);

@@ -544,6 +544,8 @@ fn due_date_past_2099_warns_that_the_barcode_is_left_out() {
     let mut tx = read_json(FI, "transaction.json");
     for ev in tx["events"].as_array_mut().unwrap() {
         if ev["metadata"].get("kravia:invoice_due_date").is_some() {
+            // Issued at the end of 2099, due in 2100.
+            ev["metadata"]["kravia:invoice_date"] = json!("2099-12-22");
             ev["metadata"]["kravia:invoice_due_date"] = json!("2100-01-05");
         }
     }
@@ -646,4 +648,309 @@ fn qr_caption_leaves_a_four_module_quiet_zone() {
         }
     }
     assert!(checked >= 8, "only {checked} QR codes checked");
+}
+
+// ---- B: money, data, dates (points 5, 6, 7, 10) ----
+
+/// The B2B fixture's documents, to perturb.
+fn b2b_docs() -> (Value, Value) {
+    (
+        read_json(B2B, "transaction.json"),
+        read_json(B2B, "session.json"),
+    )
+}
+
+/// `check` of perturbed documents with the B2B brand: every finding.
+fn check_docs(tx: &Value, s: &Value) -> kravia_invoice::Report {
+    let tx = kravia_invoice::dintero::Transaction::from_json(&tx.to_string()).unwrap();
+    let s = kravia_invoice::dintero::Session::from_json(&s.to_string()).unwrap();
+    let brand = kravia_invoice::Brand::load(&b2b_brand()).unwrap();
+    kravia_invoice::verify::check(&tx, Some(&s), Some(&brand))
+}
+
+/// `(code, path)` of every error.
+fn errors(r: &kravia_invoice::Report) -> Vec<(String, String)> {
+    r.errors
+        .iter()
+        .map(|f| (f.code.as_str().to_string(), f.path.clone()))
+        .collect()
+}
+
+fn has_error(r: &kravia_invoice::Report, code: &str, path: &str) -> bool {
+    r.errors
+        .iter()
+        .any(|f| f.code.as_str() == code && f.path == path)
+}
+
+/// A successful CAPTURE (a payment) after the INITIATE_CAPTURE of the fixture.
+fn payment(amount: Value) -> Value {
+    json!({"id": format!("pay-{amount}"), "event": "CAPTURE", "success": true,
+           "amount": amount, "created_at": "2026-06-02T08:00:00.000Z"})
+}
+
+#[test]
+fn negative_or_missing_capture_event_amounts_are_capture_mismatch() {
+    for amount in [json!(-50_000), Value::Null] {
+        let (mut tx, s) = b2b_docs();
+        tx["events"]
+            .as_array_mut()
+            .unwrap()
+            .push(payment(amount.clone()));
+        let r = check_docs(&tx, &s);
+        assert!(
+            has_error(&r, "capture_mismatch", "transaction.events[2].amount"),
+            "{amount}: {:?}",
+            errors(&r)
+        );
+    }
+    // Payments adding up to more than the order, even through an overflow.
+    let (mut tx, s) = b2b_docs();
+    for a in [json!(700_000), json!(100_000)] {
+        tx["events"].as_array_mut().unwrap().push(payment(a));
+    }
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(&r, "capture_mismatch", "transaction.events[3].amount"),
+        "{:?}",
+        errors(&r)
+    );
+    let (mut tx, s) = b2b_docs();
+    for a in [json!(i64::MAX), json!(i64::MAX)] {
+        tx["events"].as_array_mut().unwrap().push(payment(a));
+    }
+    assert!(!check_docs(&tx, &s).errors.is_empty());
+    // A real partial payment still verifies, and the invoice says what is left.
+    let (mut tx, s) = b2b_docs();
+    tx["events"]
+        .as_array_mut()
+        .unwrap()
+        .push(payment(json!(50_000)));
+    let inv = verify_b2b(&tx, &s);
+    assert_eq!(inv.totals.paid.minor(), 50_000);
+    assert_eq!(inv.totals.to_pay.minor(), 782_400 - 50_000);
+}
+
+fn verify_b2b(tx: &Value, s: &Value) -> kravia_invoice::VerifiedInvoice {
+    let tx = kravia_invoice::dintero::Transaction::from_json(&tx.to_string()).unwrap();
+    let s = kravia_invoice::dintero::Session::from_json(&s.to_string()).unwrap();
+    let brand = kravia_invoice::Brand::load(&b2b_brand()).unwrap();
+    kravia_invoice::verify(&tx, Some(&s), &brand).unwrap_or_else(|r| panic!("{r}"))
+}
+
+#[test]
+fn discount_lines_and_gross_amount_are_cross_checked() {
+    // A discount only the session has: the transaction's line disagrees.
+    let (tx, mut s) = b2b_docs();
+    s["order"]["items"][0]["discount_lines"][0]["amount"] = json!(-4_294_967_296_i64);
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(
+            &r,
+            "session_mismatch",
+            "transaction.items[0].discount_lines[0].amount"
+        ),
+        "{:?}",
+        errors(&r)
+    );
+    assert!(
+        has_error(
+            &r,
+            "discount_mismatch",
+            "session.order.items[0].discount_lines[0].amount"
+        ),
+        "{:?}",
+        errors(&r)
+    );
+    // gross_amount only in the session differs.
+    let (tx, mut s) = b2b_docs();
+    s["order"]["items"][0]["gross_amount"] = json!(600_000);
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(&r, "session_mismatch", "transaction.items[0].gross_amount"),
+        "{:?}",
+        errors(&r)
+    );
+    // Both documents agree, but gross − discounts ≠ amount.
+    let (mut tx, mut s) = b2b_docs();
+    for doc in [&mut tx["items"][0], &mut s["order"]["items"][0]] {
+        doc["gross_amount"] = json!(600_000);
+    }
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(
+            &r,
+            "discount_mismatch",
+            "session.order.items[0].gross_amount"
+        ),
+        "{:?}",
+        errors(&r)
+    );
+    // A discount line the transaction lacks.
+    let (mut tx, s) = b2b_docs();
+    tx["items"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("discount_lines");
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(
+            &r,
+            "session_mismatch",
+            "transaction.items[0].discount_lines"
+        ),
+        "{:?}",
+        errors(&r)
+    );
+    // Order-level discounts: only non-negative amounts within the order.
+    for bad in [json!(-100), json!(782_401)] {
+        let (tx, mut s) = b2b_docs();
+        s["order"]["discount_lines"] = json!([{"amount": bad, "description": "Kampanje"}]);
+        let r = check_docs(&tx, &s);
+        assert!(
+            has_error(
+                &r,
+                "discount_mismatch",
+                "session.order.discount_lines[0].amount"
+            ),
+            "{bad}: {:?}",
+            errors(&r)
+        );
+    }
+    // The fixture itself (gross 5 580,00 − 837,00 = 4 743,00) verifies.
+    let (tx, s) = b2b_docs();
+    assert!(check_docs(&tx, &s).errors.is_empty());
+}
+
+#[test]
+fn duplicate_keys_in_metadata_are_rejected() {
+    let tx = std::fs::read_to_string(fixtures_dir().join(B2B).join("transaction.json")).unwrap();
+    // Two different KIDs in the transaction's metadata; the last would win.
+    let twice = tx.replacen(
+        "\"kravia:payment_details:kid\":",
+        "\"kravia:payment_details:kid\": \"000000000018\", \"kravia:payment_details:kid\":",
+        1,
+    );
+    assert_ne!(twice, tx);
+    let e = kravia_invoice::dintero::Transaction::from_json(&twice).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("transaction.metadata"), "{msg}");
+    assert!(
+        msg.contains("duplicate key \"kravia:payment_details:kid\""),
+        "{msg}"
+    );
+    // In an event's metadata, and in the session's payment configuration.
+    let twice = tx.replacen(
+        "\"kravia:invoice_due_date\":",
+        "\"kravia:invoice_due_date\": \"2026-12-31\", \"kravia:invoice_due_date\":",
+        1,
+    );
+    let e = kravia_invoice::dintero::Transaction::from_json(&twice).unwrap_err();
+    assert!(e.to_string().contains("duplicate key"), "{e}");
+    let s = std::fs::read_to_string(fixtures_dir().join(B2B).join("session.json")).unwrap();
+    let twice = s.replacen(
+        "\"days_until_due\":",
+        "\"days_until_due\": 300, \"days_until_due\":",
+        1,
+    );
+    assert_ne!(twice, s);
+    let e = kravia_invoice::dintero::Session::from_json(&twice).unwrap_err();
+    assert!(e.to_string().contains("duplicate key"), "{e}");
+    // On the command line: malformed input, exit 1, naming the file.
+    let dir = tempdir();
+    let t = dir.join("t.json");
+    std::fs::write(
+        &t,
+        tx.replacen(
+            "\"kravia:payment_details:kid\":",
+            "\"kravia:payment_details:kid\": \"000000000018\", \"kravia:payment_details:kid\":",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = crate::util::check_against_fixture_session(&t);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("duplicate key"));
+}
+
+/// The fixture's INITIATE_CAPTURE event metadata.
+fn initiate_meta(tx: &mut Value) -> &mut Value {
+    &mut tx["events"][1]["metadata"]
+}
+
+#[test]
+fn implausible_invoice_dates_are_invalid_dates() {
+    for (key, value) in [
+        ("kravia:invoice_date", "0000-01-01"),
+        ("kravia:invoice_date", "1899-12-31"),
+        ("kravia:invoice_due_date", "2029-06-14"),
+    ] {
+        let (mut tx, s) = b2b_docs();
+        initiate_meta(&mut tx)[key] = json!(value);
+        let r = check_docs(&tx, &s);
+        let path = format!("transaction.events[1].metadata[\"{key}\"]");
+        assert!(
+            has_error(&r, "invalid_dates", &path),
+            "{key} {value}: {:?}",
+            errors(&r)
+        );
+    }
+}
+
+#[test]
+fn days_until_due_outside_0_to_365_is_invalid_and_the_default_is_named() {
+    let path = "session.configuration.kravia.invoice_b2b.days_until_due";
+    for bad in [json!(400), json!(-1), json!("fourteen"), json!(14.5)] {
+        let (mut tx, mut s) = b2b_docs();
+        initiate_meta(&mut tx)
+            .as_object_mut()
+            .unwrap()
+            .remove("kravia:invoice_due_date");
+        s["configuration"]["kravia"]["invoice_b2b"]["days_until_due"] = bad.clone();
+        let r = check_docs(&tx, &s);
+        assert!(
+            has_error(&r, "invalid_dates", path),
+            "{bad}: {:?}",
+            errors(&r)
+        );
+    }
+    // 30 days from the configuration: said so.
+    let (mut tx, mut s) = b2b_docs();
+    initiate_meta(&mut tx)
+        .as_object_mut()
+        .unwrap()
+        .remove("kravia:invoice_due_date");
+    s["configuration"]["kravia"]["invoice_b2b"]["days_until_due"] = json!(30);
+    let inv = verify_b2b(&tx, &s);
+    assert_eq!(inv.due_date.to_string(), "2026-06-30");
+    assert!(
+        inv.warnings[0].message.contains("+ 30 days"),
+        "{:?}",
+        inv.warnings
+    );
+    assert!(inv.warnings[0].message.contains(path), "{:?}", inv.warnings);
+    // No configuration: the default, and the warning says it is the default.
+    s["configuration"]["kravia"]["invoice_b2b"]
+        .as_object_mut()
+        .unwrap()
+        .remove("days_until_due");
+    let inv = verify_b2b(&tx, &s);
+    assert_eq!(inv.due_date.to_string(), "2026-06-14");
+    let w = &inv.warnings[0].message;
+    assert!(w.contains("default of 14 days"), "{w}");
+    assert!(!w.contains("configuration"), "{w}");
+}
+
+#[test]
+fn an_overflowing_line_sum_is_reported_as_an_overflow() {
+    let (tx, mut s) = b2b_docs();
+    s["order"]["items"][0]["amount"] = json!(i64::MAX);
+    s["order"]["items"][1]["amount"] = json!(i64::MAX);
+    let r = check_docs(&tx, &s);
+    let total = r
+        .errors
+        .iter()
+        .find(|f| f.code.as_str() == "order_total_mismatch")
+        .unwrap_or_else(|| panic!("{:?}", errors(&r)));
+    assert!(total.message.contains("overflow"), "{}", total.message);
+    assert!(!total.message.contains("no amount"), "{}", total.message);
 }
