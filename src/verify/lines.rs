@@ -1,6 +1,8 @@
 //! The transaction's own copies of the order: its `items` (the session's items
 //! plus the shipping option, matched by `line_id`) and its `billing_address`.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::dintero::{DiscountLine, Item};
 
 use super::status::shown;
@@ -8,7 +10,8 @@ use super::{Code, Findings, Input};
 
 /// One expected line: from the session's items or its shipping option.
 struct Expected<'a> {
-    path: String,
+    /// The index in the session's items; `None` for the shipping option.
+    index: Option<usize>,
     line_id: Option<&'a str>,
     amount: Option<i64>,
     quantity: Option<rust_decimal::Decimal>,
@@ -16,6 +19,16 @@ struct Expected<'a> {
     vat_amount: Option<i64>,
     gross_amount: Option<i64>,
     discounts: &'a [DiscountLine],
+}
+
+impl Expected<'_> {
+    /// Where the line is in the session (only built for a message).
+    fn path(&self, input: &Input<'_>) -> String {
+        match self.index {
+            Some(i) => input.order_path(&format!("items[{i}]")),
+            None => input.order_path("shipping_option"),
+        }
+    }
 }
 
 /// The session's lines as the transaction should carry them.
@@ -27,7 +40,7 @@ fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
         .flatten()
         .enumerate()
         .map(|(i, it)| Expected {
-            path: input.order_path(&format!("items[{i}]")),
+            index: Some(i),
             line_id: it.line_id.as_deref(),
             amount: it.amount,
             quantity: it.quantity,
@@ -39,7 +52,7 @@ fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
         .collect();
     if let Some(s) = &input.order.shipping_option {
         out.push(Expected {
-            path: input.order_path("shipping_option"),
+            index: None,
             line_id: s.line_id.as_deref(),
             amount: s.amount,
             quantity: Some(rust_decimal::Decimal::ONE),
@@ -80,16 +93,31 @@ pub(super) fn compare_lines(
     f: &mut Findings,
 ) {
     let expected = expected(input);
+    // By line_id (the first line with an id, as a lookup from the front would
+    // find): linear in the number of lines.
+    let mut by_id: HashMap<&str, &Expected<'_>> = HashMap::with_capacity(expected.len());
+    for e in &expected {
+        if let Some(id) = e.line_id {
+            by_id.entry(id).or_insert(e);
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
     for (k, item) in items.iter().enumerate() {
-        let here = format!("{path}[{k}]");
+        // Paths are built only for a message: most lines have none.
+        let here = || format!("{path}[{k}]");
         let Some(id) = item.line_id.as_deref() else {
-            f.error(code, format!("{here}.line_id"), "the line has no line_id");
-            continue;
-        };
-        let Some(exp) = expected.iter().find(|e| e.line_id == Some(id)) else {
             f.error(
                 code,
-                here,
+                format!("{}.line_id", here()),
+                "the line has no line_id",
+            );
+            continue;
+        };
+        seen.insert(id);
+        let Some(exp) = by_id.get(id).copied() else {
+            f.error(
+                code,
+                here(),
                 format!("line_id {id:?} is not in the session's order"),
             );
             continue;
@@ -97,8 +125,8 @@ pub(super) fn compare_lines(
         let mut diff = |field: &str, found: String, want: String| {
             f.error(
                 code,
-                format!("{here}.{field}"),
-                format!("{found} here, {want} in {}.{field}", exp.path),
+                format!("{}.{field}", here()),
+                format!("{found} here, {want} in {}.{field}", exp.path(input)),
             );
         };
         if item.amount != exp.amount {
@@ -124,22 +152,19 @@ pub(super) fn compare_lines(
                     opt(exp.gross_amount),
                 );
             }
-            compare_discounts(
-                &here,
-                item.discount_lines.as_deref().unwrap_or(&[]),
-                exp,
-                code,
-                f,
-            );
+            let found = item.discount_lines.as_deref().unwrap_or(&[]);
+            if !found.is_empty() || !exp.discounts.is_empty() {
+                compare_discounts(&here(), found, exp, &exp.path(input), code, f);
+            }
         }
     }
     for exp in &expected {
         let Some(id) = exp.line_id else { continue };
-        if !items.iter().any(|i| i.line_id.as_deref() == Some(id)) {
+        if !seen.contains(id) {
             f.error(
                 code,
                 path.to_string(),
-                format!("line_id {id:?} ({}) is missing", exp.path),
+                format!("line_id {id:?} ({}) is missing", exp.path(input)),
             );
         }
     }
@@ -151,6 +176,7 @@ fn compare_discounts(
     here: &str,
     found: &[DiscountLine],
     exp: &Expected<'_>,
+    exp_path: &str,
     code: Code,
     f: &mut Findings,
 ) {
@@ -162,14 +188,14 @@ fn compare_discounts(
                 "{} discount line(s) here, {} in {}.discount_lines",
                 found.len(),
                 exp.discounts.len(),
-                exp.path
+                exp_path
             ),
         );
         return;
     }
     for (j, (a, b)) in found.iter().zip(exp.discounts).enumerate() {
         let at = |field: &str| format!("{here}.discount_lines[{j}].{field}");
-        let there = |field: &str| format!("{}.discount_lines[{j}].{field}", exp.path);
+        let there = |field: &str| format!("{exp_path}.discount_lines[{j}].{field}");
         if a.amount != b.amount {
             f.error(
                 code,
