@@ -129,7 +129,8 @@ pub struct FetchArgs {
     /// https://checkout.dintero.com/v1].
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// How long to wait for Kravia's payment details, in seconds.
+    /// How long to wait in all, in seconds: for a capture to settle and for
+    /// Kravia's payment details.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub wait: u64,
     /// Print the outcome as one JSON object.

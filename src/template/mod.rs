@@ -81,10 +81,13 @@ impl Template {
     ///
     /// [`TemplateError::Read`] or [`TemplateError::Invalid`].
     pub fn load(path: &Path) -> Result<Template, TemplateError> {
-        let text = std::fs::read_to_string(path).map_err(|e| TemplateError::Read {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::file::read_regular_text(path, crate::file::MAX_TEMPLATE_BYTES).map_err(|e| {
+                TemplateError::Read {
+                    path: path.to_path_buf(),
+                    message: e.reason(),
+                }
+            })?;
         Template::parse(&path.display().to_string(), &text)
     }
 

@@ -68,6 +68,15 @@ pub enum Code {
     VoidMismatch,
     /// Credit note: its number is empty, or equal to the invoice number.
     InvalidCreditNumber,
+    /// A line's `gross_amount` minus its discounts is not its `amount`, or a
+    /// discount is negative, missing or larger than the order.
+    DiscountMismatch,
+    /// An amount is larger than the invoice can print (999 999 999.99).
+    AmountTooLarge,
+    /// A text has a character that no bundled font can draw.
+    UnprintableText,
+    /// A text is longer than the invoice can print in its place.
+    TextTooLong,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
     /// Warning: something was ignored or assumed (the message says what).
@@ -103,6 +112,10 @@ impl Code {
             Code::NotVoided => "not_voided",
             Code::VoidMismatch => "void_mismatch",
             Code::InvalidCreditNumber => "invalid_credit_number",
+            Code::DiscountMismatch => "discount_mismatch",
+            Code::AmountTooLarge => "amount_too_large",
+            Code::UnprintableText => "unprintable_text",
+            Code::TextTooLong => "text_too_long",
             Code::DatesDerived => "dates_derived",
             Code::Assumed => "assumed",
         }

@@ -220,6 +220,7 @@ pub(crate) fn run_for(
     amounts::totals(&input, &mut f);
     let lines = vat::lines(&input, &mut f);
     let vat = vat::order_vat(&input, &lines, &mut f);
+    vat::check_order_discounts(&input, &mut f);
     lines::transaction_lines(&input, &mut f);
     lines::billing_address(&input, &mut f);
     let paid = capture::check(&input, collection, &mut f);

@@ -24,7 +24,8 @@
 //!   statics. Per invoice there is only parse → verify → layout → read-back →
 //!   PDF → atomic write.
 //! * **Resume**: `--skip-existing` skips (without rendering) an invoice whose
-//!   file already exists.
+//!   file already holds a complete PDF; temporary files left by a killed run
+//!   are removed at the start.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
 //!   with `--json` or `--quiet`); the summary on stderr, or with `--json` one
 //!   object on stdout:

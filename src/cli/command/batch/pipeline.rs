@@ -48,14 +48,20 @@ impl Setup {
                 format!("--out-dir {dir}: not a directory"),
             ));
         }
-        // Prove the directory is writable before any invoice is rendered.
-        let probe = args
-            .out_dir
-            .join(format!(".kravia-invoice-probe.{}", std::process::id()));
-        std::fs::write(&probe, b"").with_context(ErrorKind::Output, || {
-            format!("--out-dir {dir}: not writable")
-        })?;
-        let _ = std::fs::remove_file(&probe);
+        // Prove the directory is writable before any invoice is rendered: an
+        // exclusive temporary file (a planted link is never followed), removed
+        // when dropped.
+        tempfile::Builder::new()
+            .prefix(".kravia-invoice-probe.")
+            .tempfile_in(&args.out_dir)
+            .with_context(ErrorKind::Output, || {
+                format!("--out-dir {dir}: not writable")
+            })?;
+        // Temporary files left by a killed run.
+        kravia_invoice::file::remove_stale_temp_files(
+            &args.out_dir,
+            kravia_invoice::file::STALE_TEMP_AGE,
+        );
         Ok(Setup {
             renderer,
             out_dir: args.out_dir.clone(),
@@ -204,7 +210,9 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
     let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
-    if setup.skip_existing && path.exists() && xml_exists() {
+    // Only a complete PDF counts as done: not an empty or cut-short file,
+    // garbage, or a directory of that name.
+    if setup.skip_existing && kravia_invoice::file::is_complete_pdf(&path) && xml_exists() {
         let output = path.display().to_string();
         return Err(Entry::new(input, Status::Skipped { output }).with_credit(credit_number));
     }
