@@ -20,6 +20,7 @@
 //! ```
 
 mod labels;
+mod suggest;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ use serde::de::{self, Deserializer};
 use crate::color::Rgb;
 
 pub use labels::Labels;
+pub(crate) use suggest::closest;
 
 const CLASSIC: &str = include_str!("../../templates/classic.toml");
 const COMPACT: &str = include_str!("../../templates/compact.toml");
@@ -73,6 +75,20 @@ impl TemplateSource {
     pub fn load(&self) -> Result<Template, TemplateError> {
         match self {
             TemplateSource::Builtin(name) => Template::builtin(name),
+            // A bare word that is no file is a mistyped template name
+            // (`fancy`, `clasic`): say which names there are.
+            TemplateSource::File(path)
+                if path.extension().is_none()
+                    && path.components().count() == 1
+                    && !path.exists() =>
+            {
+                Err(TemplateError::Unknown {
+                    name: path.display().to_string(),
+                })
+            }
+            TemplateSource::File(path) if !path.exists() => {
+                Err(TemplateError::Missing { path: path.clone() })
+            }
             TemplateSource::File(path) => Template::load(path),
         }
     }
@@ -92,12 +108,20 @@ impl fmt::Display for TemplateSource {
 #[non_exhaustive]
 pub enum TemplateError {
     /// No built-in template has this name.
-    #[error(
-        "unknown template {name:?} (built in: classic, compact; or give the path of a .toml file)"
-    )]
+    #[error("{}", unknown_message(name))]
     Unknown {
         /// The name asked for.
         name: String,
+    },
+    /// The template file does not exist.
+    #[error(
+        "template file {} does not exist: give the path of your own template (.toml, see templates/README.md) or a built-in template: {}",
+        path.display(),
+        builtin_names()
+    )]
+    Missing {
+        /// The file.
+        path: PathBuf,
     },
     /// The template file could not be read.
     #[error("reading template {path}: {message}")]
@@ -117,6 +141,22 @@ pub enum TemplateError {
         /// What is wrong, naming the field.
         message: String,
     },
+}
+
+/// `classic, compact`.
+fn builtin_names() -> String {
+    BUILTIN.map(|(n, _)| n).join(", ")
+}
+
+fn unknown_message(name: &str) -> String {
+    let names = BUILTIN.map(|(n, _)| n);
+    let hint = closest(name.strip_suffix(".toml").unwrap_or(name), &names)
+        .map(|n| format!("did you mean {n:?}? "))
+        .unwrap_or_default();
+    format!(
+        "unknown template {name:?}: {hint}the built-in templates are {}; or give the path of your own template file (.toml, see templates/README.md)",
+        builtin_names()
+    )
 }
 
 /// A parsed, checked template. Lengths are millimetres, font sizes points.
@@ -846,7 +886,21 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("reading template /no/such/dir/x.toml: "),
+                .starts_with("template file /no/such/dir/x.toml does not exist: "),
+            "{e}"
+        );
+        assert!(e.to_string().ends_with("classic, compact"), "{e}");
+        // A bare word that is no file is a template name: list the built-in ones.
+        let e = TemplateSource::from_arg("fancy").load().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown template \"fancy\": the built-in templates are classic, compact; \
+             or give the path of your own template file (.toml, see templates/README.md)"
+        );
+        let e = TemplateSource::from_arg("compakt").load().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("unknown template \"compakt\": did you mean \"compact\"? "),
             "{e}"
         );
     }
