@@ -60,5 +60,7 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
         Command::Render(a) => command::render::run(a, &mut out),
         Command::Fetch(a) => command::fetch::run(a, &mut out),
         Command::Batch(a) => command::batch::run(a, &mut out),
+        Command::Completions(a) => command::completions::run(a, &mut out),
+        Command::Man(a) => command::man::run(a, &mut out),
     }
 }

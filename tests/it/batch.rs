@@ -16,6 +16,7 @@ struct Summary {
     rendered: usize,
     failed: usize,
     skipped: usize,
+    interrupted: bool,
     results: Vec<Entry>,
 }
 
@@ -23,6 +24,7 @@ struct Summary {
 #[serde(deny_unknown_fields)]
 struct Entry {
     input: String,
+    invoice_number: Option<String>,
     ok: bool,
     #[serde(default)]
     output: Option<String>,
@@ -30,6 +32,8 @@ struct Entry {
     errors: Option<Vec<ErrorOut>>,
     #[serde(default)]
     skipped: bool,
+    #[serde(default)]
+    warnings: Vec<ErrorOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +51,10 @@ impl Entry {
             .flatten()
             .map(|e| e.code.as_str())
             .collect()
+    }
+
+    fn warning_codes(&self) -> Vec<&str> {
+        self.warnings.iter().map(|e| e.code.as_str()).collect()
     }
 
     fn file_name(&self) -> String {
@@ -266,6 +274,35 @@ fn ndjson_broken_lines_are_reported_and_the_rest_render() {
     assert_eq!(by_line(10).file_name(), "KJ65C-190025-2-2.pdf");
     assert_eq!(by_line(6).file_name(), "2026_07___1.pdf");
 
+    // Each result names its invoice number; a failed one too when it has one.
+    assert_eq!(by_line(1).invoice_number.as_deref(), Some("KJ65C-190025"));
+    assert_eq!(by_line(6).invoice_number.as_deref(), Some("2026/07 Å#1"));
+    assert_eq!(by_line(5).invoice_number.as_deref(), Some("VPH1K-592318"));
+    assert_eq!(by_line(3).invoice_number, None, "malformed: no number");
+    // The same invoice number again is a warning naming the first input, not
+    // a silent -2; a number whose name a suffix took says whose it is.
+    assert!(by_line(1).warnings.is_empty(), "{:?}", by_line(1));
+    for n in [4, 9] {
+        let r = by_line(n);
+        assert_eq!(r.warning_codes(), ["duplicate_invoice_number"], "{r:?}");
+        let w = &r.warnings[0];
+        assert_eq!(w.path, "transaction.metadata[\"kravia:invoice_number\"]");
+        assert!(
+            w.message.contains("KJ65C-190025")
+                && w.message.contains(&label(1))
+                && w.message.contains(&r.file_name()),
+            "{w:?}"
+        );
+    }
+    let taken = by_line(10);
+    assert_eq!(taken.warning_codes(), ["file_name_taken"], "{taken:?}");
+    assert!(
+        taken.warnings[0].message.contains(&label(4))
+            && taken.warnings[0].message.contains("KJ65C-190025-2.pdf"),
+        "{taken:?}"
+    );
+    assert!(!s.interrupted);
+
     for n in [3, 7, 8] {
         let r = by_line(n);
         assert!(!r.ok && r.output.is_none(), "{r:?}");
@@ -379,6 +416,13 @@ fn human_output_keeps_stdout_empty_and_names_failures() {
     assert!(out.stdout.is_empty(), "stdout carries only the product");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("{}:2", input.display())), "{err}");
+    // The repeated invoice number is named on stderr, with the first input.
+    assert!(
+        err.contains(&format!("warning {}:3", input.display()))
+            && err.contains("duplicate_invoice_number")
+            && err.contains(&format!("also in {}:1", input.display())),
+        "{err}"
+    );
     assert!(
         err.contains("2 rendered, 1 failed"),
         "summary on stderr: {err}"

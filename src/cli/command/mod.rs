@@ -2,5 +2,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod completions;
 pub mod fetch;
+pub mod man;
 pub mod render;

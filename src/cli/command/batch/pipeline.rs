@@ -1,19 +1,24 @@
 //! The batch's pipeline: the [`Setup`] resolved once per run (the prepared
 //! [`Renderer`] and the output folder), render workers and file writers.
 
+use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, SyncSender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use kravia_invoice::dintero::{Metadata, metadata};
 
 use kravia_invoice::error::{Error, ErrorKind, ResultExt};
 use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 
-use super::names::{Namer, safe_stem};
+use super::interrupt;
+use super::names::{Claim, Clash, Namer, safe_stem};
 use super::source::{Job, load};
-use super::summary::{Entry, ErrorOut, Status};
+use super::summary::{DUPLICATE_NUMBER, Entry, ErrorOut, NAME_TAKEN, Status};
 use crate::cli::args::BatchArgs;
 use crate::cli::input;
 use crate::cli::output::write_atomic;
@@ -33,10 +38,11 @@ impl Setup {
             options.locale = Some(l.parse::<Locale>().context(ErrorKind::Usage, "--locale")?);
         }
         options.template = args.template.as_deref().map(TemplateSource::from_arg);
-        let renderer = Renderer::new(brand, options)?;
+        let renderer = input::renderer(brand, options)?;
         let dir = args.out_dir.display().to_string();
-        std::fs::create_dir_all(&args.out_dir)
-            .with_context(ErrorKind::Output, || format!("--out-dir {dir}"))?;
+        std::fs::create_dir_all(&args.out_dir).with_context(ErrorKind::Output, || {
+            format!("--out-dir {dir}: cannot create the directory")
+        })?;
         if !args.out_dir.is_dir() {
             return Err(Error::new(
                 ErrorKind::Output,
@@ -59,6 +65,9 @@ impl Setup {
     }
 }
 
+/// How often an idle worker looks whether the run was interrupted.
+const POLL: Duration = Duration::from_millis(50);
+
 pub(super) fn worker(
     jobs: &Mutex<Receiver<Job>>,
     results: &Sender<(usize, Entry)>,
@@ -69,10 +78,25 @@ pub(super) fn worker(
     loop {
         let job = {
             let rx = jobs.lock().unwrap_or_else(PoisonError::into_inner);
-            rx.recv()
+            rx.recv_timeout(POLL)
         };
-        let Ok(job) = job else { return };
+        let job = match job {
+            Ok(job) => job,
+            // Interrupted and nothing read is waiting: done (the reader may
+            // be blocked on a silent stdin; it is not waited for).
+            Err(RecvTimeoutError::Timeout) if interrupt::level() >= interrupt::STOP_READING => {
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let index = job.index;
+        if interrupt::level() >= interrupt::STOP_NOW {
+            // Dropped unrendered; its (empty) name slot keeps later inputs
+            // from waiting for it.
+            namer.claim(index, None);
+            continue;
+        }
         let sent = match process(job, setup, namer) {
             Ok(rendered) => pdfs.send(rendered).map_err(drop),
             Err(entry) => results.send((index, entry)).map_err(drop),
@@ -89,6 +113,8 @@ pub(super) struct Rendered {
     pub(super) input: String,
     pub(super) path: PathBuf,
     pub(super) pdf: Vec<u8>,
+    pub(super) invoice_number: String,
+    pub(super) warnings: Vec<ErrorOut>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -111,10 +137,18 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             input,
             path,
             pdf,
+            invoice_number,
+            warnings,
         }) = item
         else {
             return;
         };
+        if interrupt::level() >= interrupt::STOP_NOW {
+            // Stopping at once: only the writes already begun finish.
+            continue;
+        }
+        // While the write runs, a third Ctrl-C knows its temporary file.
+        let writing = interrupt::writing(&path);
         let entry = match write_atomic(&path, &pdf) {
             Ok(()) => Entry::new(
                 input,
@@ -124,7 +158,10 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             ),
             Err(e) => Entry::fatal(input, "", &e.to_string()),
         };
+        drop(writing);
         drop(pdf);
+        let mut entry = entry.numbered(Some(invoice_number));
+        entry.warnings = warnings;
         if results.send((index, entry)).is_err() {
             return;
         }
@@ -143,14 +180,20 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     let verified = catch_unwind(AssertUnwindSafe(|| {
         let (tx, session) = load(payload).map_err(|(path, message)| Early::Fatal(path, message))?;
         kravia_invoice::verify::verify(&tx, session.as_ref(), setup.renderer.brand())
-            .map_err(|report| Early::Rejected(report.errors.iter().map(ErrorOut::from).collect()))
+            .map_err(Early::Rejected)
     }));
     let invoice = match verified {
         Ok(Ok(inv)) => inv,
         Ok(Err(early)) => {
             namer.claim(index, None);
             return Err(match early {
-                Early::Rejected(errors) => Entry::failed(input, errors),
+                Early::Rejected(report) => {
+                    let mut e =
+                        Entry::failed(input, report.errors.iter().map(ErrorOut::from).collect())
+                            .numbered(report.invoice_number);
+                    e.warnings = report.warnings.iter().map(ErrorOut::from).collect();
+                    e
+                }
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
             });
         }
@@ -163,13 +206,28 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
             ));
         }
     };
-    let name = namer
-        .claim(index, Some(safe_stem(&invoice.invoice_number)))
+    let number = invoice.invoice_number.clone();
+    let named = namer
+        .claim(
+            index,
+            Some(Claim {
+                stem: safe_stem(&number),
+                number: number.clone(),
+                input: input.clone(),
+            }),
+        )
         .unwrap_or_default();
+    let mut warnings: Vec<ErrorOut> = invoice.warnings.iter().map(ErrorOut::from).collect();
+    if let Some(clash) = &named.clash {
+        warnings.push(name_warning(&number, &named.file, clash));
+    }
+    let name = named.file;
     let path = setup.out_dir.join(&name);
     if setup.skip_existing && path.exists() {
         let output = path.display().to_string();
-        return Err(Entry::new(input, Status::Skipped { output }));
+        let mut e = Entry::new(input, Status::Skipped { output }).numbered(Some(number));
+        e.warnings = warnings;
+        return Err(e);
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| setup.renderer.render(&invoice)));
     let message = match rendered {
@@ -179,21 +237,46 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 input,
                 path,
                 pdf,
+                invoice_number: number,
+                warnings,
             });
         }
-        Ok(Err(e)) => format!("rendering invoice {}: {e}", invoice.invoice_number),
-        Err(_) => format!(
-            "rendering invoice {}: internal error",
-            invoice.invoice_number
-        ),
+        Ok(Err(e)) => format!("rendering invoice {number}: {e}"),
+        Err(_) => format!("rendering invoice {number}: internal error"),
     };
-    Err(Entry::fatal(input, "", &message))
+    Err(Entry::fatal(input, "", &message).numbered(Some(number)))
+}
+
+/// The warning for an input whose file name an earlier input holds: the same
+/// invoice number twice, or two numbers with the same safe file name.
+fn name_warning(number: &str, file: &str, clash: &Clash) -> ErrorOut {
+    let path = Metadata::path("transaction.metadata", metadata::INVOICE_NUMBER);
+    if clash.number == number {
+        ErrorOut {
+            code: Cow::Borrowed(DUPLICATE_NUMBER),
+            path,
+            message: format!(
+                "invoice number {number} is also in {} (file {}); this one is written to {file}: \
+                 one invoice number should be one invoice",
+                clash.input, clash.wanted
+            ),
+        }
+    } else {
+        ErrorOut {
+            code: Cow::Borrowed(NAME_TAKEN),
+            path,
+            message: format!(
+                "{} is already the file of {} (invoice number {}); invoice {number} is written to {file}",
+                clash.wanted, clash.input, clash.number
+            ),
+        }
+    }
 }
 
 /// Why an input ended before rendering.
 enum Early {
     /// Malformed or unreadable: the field path (may be empty) and the message.
     Fatal(String, String),
-    /// The verify report's errors.
-    Rejected(Vec<ErrorOut>),
+    /// The verify report.
+    Rejected(kravia_invoice::Report),
 }
