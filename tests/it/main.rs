@@ -11,4 +11,5 @@ mod pdf_text;
 mod properties;
 mod robustness;
 mod snapshots;
+mod terminal;
 mod util;
