@@ -34,7 +34,9 @@ pub enum Command {
     /// become `_`; a name already used in the run gets -2, -3, … in input
     /// order) and never stops at a bad invoice. Exit status: 0 all rendered
     /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
-    /// template, locale, input, output directory) or the input broke off.
+    /// template, locale, input, output directory) or the input broke off;
+    /// 130 stopped by Ctrl-C: what was read is finished, the summary so far is
+    /// printed, no temporary file is left (--skip-existing resumes).
     Batch(BatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///

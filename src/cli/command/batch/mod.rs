@@ -26,22 +26,30 @@
 //! * **Resume**: `--skip-existing` skips (without rendering) an invoice whose
 //!   file already exists.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
-//!   with `--json` or `--quiet`); the summary on stderr, or with `--json` one
+//!   with `--json` or `--quiet`): done, of the total when known (a folder's
+//!   count; an NDJSON file's non-blank lines, counted in the background), the
+//!   rate and the failures. The summary on stderr, or with `--json` one
 //!   object on stdout:
 //!
 //! ```json
-//! {"rendered": 2, "failed": 1, "skipped": 0,
-//!  "results": [{"input": "in.ndjson:1", "ok": true, "output": "out/A-1.pdf"},
-//!              {"input": "in.ndjson:2", "ok": false,
+//! {"rendered": 2, "failed": 1, "skipped": 0, "interrupted": false,
+//!  "results": [{"input": "in.ndjson:1", "invoice_number": "A", "ok": true, "output": "out/A.pdf"},
+//!              {"input": "in.ndjson:2", "invoice_number": "B", "ok": false,
 //!               "errors": [{"code": "vat_mismatch", "path": "session.order.items[0].vat_amount", "message": "…"}]},
-//!              {"input": "in.ndjson:3", "ok": true, "output": "out/A-2.pdf"}]}
+//!              {"input": "in.ndjson:3", "invoice_number": "A", "ok": true, "output": "out/A-2.pdf",
+//!               "warnings": [{"code": "duplicate_invoice_number", "path": "…", "message": "…"}]}]}
 //! ```
 //!
-//! A result that is not about the documents (malformed JSON, an unreadable
-//! file, a render or write error) has one error with code `fatal`. Skipped
-//! results carry `"skipped": true`. Exit status (decided in `exit.rs`): 2 when
-//! any invoice failed, 1 when the run could not start (brand, template,
-//! locale, input or output directory) or the input broke off, 0 otherwise.
+//! A result that is not about the documents (malformed JSON, swapped
+//! documents, an unreadable file, a render or write error) has one error
+//! with code `fatal`. Skipped results carry `"skipped": true`. A repeated
+//! invoice number (or a safe file name another input took) is a warning.
+//! * **Ctrl-C** (see [`interrupt`]): no more input is read, what was read is
+//!   finished, the summary so far is printed, exit 130; no temporary file.
+//!
+//! Exit status (decided in `exit.rs`): 130 when interrupted, 2 when any
+//! invoice failed, 1 when the run could not start (brand, template, locale,
+//! input or output directory) or the input broke off, 0 otherwise.
 
 mod interrupt;
 mod names;
