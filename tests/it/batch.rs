@@ -766,3 +766,45 @@ fn ctrl_c_again_never_leaves_a_temporary_file() {
         }
     }
 }
+
+#[test]
+fn swapped_documents_in_a_batch_are_named() {
+    let dir = tempdir();
+    let case = "pub_ok_no_b2b_three_rates";
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // A pair file whose members are swapped…
+    let swapped = json!({
+        "transaction": read(case, "session.json"),
+        "session": read(case, "transaction.json"),
+    });
+    std::fs::write(input.join("a.json"), swapped.to_string()).unwrap();
+    // …and a folder whose two files are.
+    let folder = input.join("b");
+    std::fs::create_dir_all(&folder).unwrap();
+    let src = fixtures_dir().join(case);
+    std::fs::copy(src.join("session.json"), folder.join("transaction.json")).unwrap();
+    std::fs::copy(src.join("transaction.json"), folder.join("session.json")).unwrap();
+    let out = batch(&input, &dir.join("out"), &["--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let s = summary(&out);
+    assert_eq!((s.rendered, s.failed), (0, 2), "{s:?}");
+    for r in &s.results {
+        assert_eq!(r.codes(), ["fatal"], "{r:?}");
+        let m = &r.errors.as_ref().unwrap()[0].message;
+        assert!(
+            m.contains("are swapped") && m.contains("(it has `order`)"),
+            "{m}"
+        );
+    }
+    assert!(
+        s.results[0].errors.as_ref().unwrap()[0]
+            .message
+            .contains("swap the two members")
+    );
+    assert!(
+        s.results[1].errors.as_ref().unwrap()[0]
+            .message
+            .starts_with("transaction.json and session.json are swapped")
+    );
+}
