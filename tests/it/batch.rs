@@ -672,6 +672,8 @@ fn ctrl_c_stops_cleanly_with_the_summary_so_far_and_exit_130() {
         (r.rendered, r.failed, r.skipped)
     );
     assert_eq!(r.rendered + r.skipped, n - n / 10);
+    // Megabytes of input and PDFs: not left on the shared disk.
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -732,6 +734,8 @@ fn progress_on_a_terminal_then_ctrl_c() {
         "{screen}"
     );
     assert_only_complete_pdfs(&out_dir);
+    // Megabytes of input and PDFs: not left on the shared disk.
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -741,7 +745,7 @@ fn ctrl_c_again_never_leaves_a_temporary_file() {
     // and every file in the folder is a complete PDF.
     for signals in [2, 3] {
         let dir = tempdir();
-        let input = long_input(&dir, 2000);
+        let input = long_input(&dir, 1500);
         let out_dir = dir.join("out");
         let child = spawn_batch(&input, &out_dir, &["--json"], std::process::Stdio::piped());
         crate::terminal::wait_until(Duration::from_secs(60), "the first PDFs", || {
@@ -764,6 +768,7 @@ fn ctrl_c_again_never_leaves_a_temporary_file() {
         } else {
             assert!(summary(&out).interrupted);
         }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 
