@@ -38,6 +38,14 @@ pub enum Command {
     /// 130 stopped by Ctrl-C: what was read is finished, the summary so far is
     /// printed, no temporary file is left (--skip-existing resumes).
     Batch(BatchArgs),
+    /// Run the HTTP API with an archive of every issued invoice.
+    ///
+    /// Every /v1 route needs `Authorization: Bearer $KRAVIA_INVOICE_API_KEY`;
+    /// without the key serve starts only on a loopback address. SIGTERM or
+    /// SIGINT finish the requests in flight and stop.
+    Serve(ServeArgs),
+    /// Show and retry the after-capture jobs of `serve` (JSON on stdout).
+    Jobs(JobsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// bash: `kravia-invoice completions bash > ~/.local/share/bash-completion/completions/kravia-invoice`;
@@ -89,6 +97,10 @@ pub struct RenderArgs {
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
+    /// Also write the e-invoice (PEPPOL BIS Billing 3.0 / EHF UBL, with the PDF
+    /// embedded) to FILE; both files are written or neither. B2B invoices only.
+    #[arg(long, value_name = "FILE")]
+    pub ubl: Option<PathBuf>,
 }
 
 /// `check`.
@@ -164,6 +176,72 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the e-invoice `<name>.xml` (PEPPOL BIS Billing 3.0 / EHF UBL,
+    /// with the PDF embedded) beside each PDF; both or neither per invoice.
+    #[arg(long)]
+    pub ubl: bool,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The brand file (seller facts and look); without it /v1/render answers 503.
+    #[arg(long, value_name = "B.toml")]
+    pub brand: Option<PathBuf>,
+    /// The database: a file path or sqlite: URL (created when missing), or a
+    /// postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite"
+    )]
+    pub db: String,
+    /// Log format on stderr.
+    #[arg(long, value_name = "text|json", default_value = "text")]
+    pub log_format: String,
+    /// The largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+/// `jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: JobsAction,
+    /// The database `serve` uses: a file path, a sqlite: URL or a postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite",
+        global = true
+    )]
+    pub db: String,
+}
+
+/// `jobs list|show|retry`.
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// The jobs, oldest first (at most 1,000), optionally in one state.
+    List {
+        /// capture, render, deliver, done, rejected, failed or voided.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// One job with its history.
+    Show {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
+    /// Puts a failed or rejected job back to work.
+    Retry {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
 }
 
 /// `--version`: the crate version, and the git commit when built from a

@@ -197,7 +197,21 @@ impl Renderer {
     /// Layout errors; [`RenderError::ReadBack`] when the drawn text disagrees
     /// with the invoice; PDF errors.
     pub fn render(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
-        let locale = self.locale_for(invoice);
+        self.render_in(invoice, None)
+    }
+
+    /// [`Renderer::render`] in `locale` when given (a per-request choice),
+    /// else in the renderer's.
+    ///
+    /// # Errors
+    ///
+    /// As [`Renderer::render`].
+    pub fn render_in(
+        &self,
+        invoice: &VerifiedInvoice,
+        locale: Option<Locale>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let locale = locale.unwrap_or_else(|| self.locale_for(invoice));
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;
         Ok(crate::pdf::write(&doc, &self.pdf)?)

@@ -4,5 +4,7 @@ pub mod batch;
 pub mod check;
 pub mod completions;
 pub mod fetch;
+pub mod jobs;
 pub mod man;
 pub mod render;
+pub mod serve;

@@ -28,6 +28,8 @@ pub(super) struct Setup {
     pub(super) renderer: Renderer,
     pub(super) out_dir: PathBuf,
     pub(super) skip_existing: bool,
+    /// `--ubl`: write `<name>.xml` (the e-invoice) beside each PDF.
+    pub(super) ubl: bool,
 }
 
 impl Setup {
@@ -61,6 +63,7 @@ impl Setup {
             renderer,
             out_dir: args.out_dir.clone(),
             skip_existing: args.skip_existing,
+            ubl: args.ubl,
         })
     }
 }
@@ -115,6 +118,8 @@ pub(super) struct Rendered {
     pub(super) pdf: Vec<u8>,
     pub(super) invoice_number: String,
     pub(super) warnings: Vec<ErrorOut>,
+    /// The e-invoice (`--ubl`), written as `<name>.xml` with the PDF.
+    pub(super) ubl: Option<Vec<u8>>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -139,6 +144,7 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             pdf,
             invoice_number,
             warnings,
+            ubl,
         }) = item
         else {
             return;
@@ -147,18 +153,25 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             // Stopping at once: only the writes already begun finish.
             continue;
         }
-        // While the write runs, a third Ctrl-C knows its temporary file.
+        // While the writes run, a third Ctrl-C knows their temporary files.
         let writing = interrupt::writing(&path);
-        let entry = match write_atomic(&path, &pdf) {
+        let writing_xml = ubl
+            .as_ref()
+            .map(|_| interrupt::writing(&path.with_extension("xml")));
+        let written = match &ubl {
+            Some(xml) => crate::cli::ubl::write_files(&path, &pdf, xml),
+            None => write_atomic(&path, &pdf).map_err(|e| e.to_string()),
+        };
+        let entry = match written {
             Ok(()) => Entry::new(
                 input,
                 Status::Rendered {
                     output: path.display().to_string(),
                 },
             ),
-            Err(e) => Entry::fatal(input, "", &e.to_string()),
+            Err(e) => Entry::fatal(input, "", &e),
         };
-        drop(writing);
+        drop((writing, writing_xml));
         drop(pdf);
         let mut entry = entry.numbered(Some(invoice_number));
         entry.warnings = warnings;
@@ -223,7 +236,8 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     }
     let name = named.file;
     let path = setup.out_dir.join(&name);
-    if setup.skip_existing && path.exists() {
+    let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
+    if setup.skip_existing && path.exists() && xml_exists() {
         let output = path.display().to_string();
         let mut e = Entry::new(input, Status::Skipped { output }).numbered(Some(number));
         e.warnings = warnings;
@@ -232,6 +246,10 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     let rendered = catch_unwind(AssertUnwindSafe(|| setup.renderer.render(&invoice)));
     let message = match rendered {
         Ok(Ok(pdf)) => {
+            let ubl = match setup.ubl.then(|| crate::cli::ubl::make(&invoice, &pdf)) {
+                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+                made => made.and_then(Result::ok),
+            };
             return Ok(Rendered {
                 index,
                 input,
@@ -239,6 +257,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 pdf,
                 invoice_number: number,
                 warnings,
+                ubl,
             });
         }
         Ok(Err(e)) => format!("rendering invoice {number}: {e}"),
