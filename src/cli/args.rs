@@ -46,6 +46,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Show and retry the after-capture jobs of `serve` (JSON on stdout).
     Jobs(JobsArgs),
+    /// Verify a voided transaction's invoice and render its credit note PDF
+    /// (kreditnota / kreditfaktura / hyvityslasku).
+    ///
+    /// Credits the whole invoice when the status is AUTHORIZATION_VOIDED, else
+    /// what the newest successful VOID event voided (its items, or its amount
+    /// split over the VAT rates). Exit status as `render`.
+    CreditNote(CreditNoteArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// bash: `kravia-invoice completions bash > ~/.local/share/bash-completion/completions/kravia-invoice`;
@@ -136,7 +143,8 @@ pub struct FetchArgs {
     /// https://checkout.dintero.com/v1].
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// How long to wait for Kravia's payment details, in seconds.
+    /// How long to wait in all, in seconds: for a capture to settle and for
+    /// Kravia's payment details.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub wait: u64,
     /// Print the outcome as one JSON object.
@@ -180,6 +188,18 @@ pub struct BatchArgs {
     /// with the PDF embedded) beside each PDF; both or neither per invoice.
     #[arg(long)]
     pub ubl: bool,
+    /// Give a voided transaction (AUTHORIZATION_VOIDED, or with a successful
+    /// VOID event) a credit note instead of an invoice, written as
+    /// `<credit_number>.pdf`; the others get invoices as usual.
+    #[arg(long, requires = "credit_number_prefix")]
+    pub credit_notes: bool,
+    /// The credit notes' numbers: this prefix and a counter over the voided
+    /// inputs in input order (`KN-2026-` gives KN-2026-1, KN-2026-2, …).
+    #[arg(long, value_name = "PREFIX", requires = "credit_notes")]
+    pub credit_number_prefix: Option<String>,
+    /// The counter's first value, to continue a series across runs.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "credit_notes")]
+    pub credit_number_start: u64,
 }
 
 /// `serve`.
@@ -242,6 +262,36 @@ pub enum JobsAction {
         /// The Dintero transaction id.
         transaction_id: String,
     },
+}
+
+/// `credit-note`.
+#[derive(Debug, Args)]
+pub struct CreditNoteArgs {
+    /// The documents of the voided transaction.
+    #[command(flatten)]
+    pub docs: DocArgs,
+    /// The brand file (seller facts and look).
+    #[arg(long, value_name = "B.toml")]
+    pub brand: PathBuf,
+    /// The credit note's own number (the seller's series); it must differ
+    /// from the invoice number.
+    #[arg(long, value_name = "N")]
+    pub number: String,
+    /// A template name (classic, compact) or a template file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// Label language and number/date format: nb, sv, fi or en.
+    #[arg(long, value_name = "nb|sv|fi|en")]
+    pub locale: Option<String>,
+    /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
+    #[arg(long, value_name = "FILE|-")]
+    pub output: PathBuf,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the layout as text instead of writing a PDF (debugging).
+    #[arg(long, hide = true)]
+    pub dump_layout: bool,
 }
 
 /// `--version`: the crate version, and the git commit when built from a

@@ -19,8 +19,10 @@ use crate::pdf::{PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
 
+mod credit;
 mod read_back;
 
+pub use credit::read_back_credit;
 pub use read_back::read_back;
 
 /// What to render with; everything unset falls back to the brand, then to the
@@ -230,6 +232,20 @@ pub fn render(
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
     Renderer::new(brand.clone(), options.clone())?.render(invoice)
+}
+
+/// Renders one credit note: [`Renderer::new`] then
+/// [`Renderer::render_credit`]. For more than one, prepare a [`Renderer`] once.
+///
+/// # Errors
+///
+/// As [`Renderer::new`] and [`Renderer::render_credit`].
+pub fn render_credit(
+    note: &crate::verify::VerifiedCreditNote,
+    brand: &Brand,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    Renderer::new(brand.clone(), options.clone())?.render_credit(note)
 }
 
 #[cfg(test)]

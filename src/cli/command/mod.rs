@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod check;
 pub mod completions;
+pub mod credit_note;
 pub mod fetch;
 pub mod jobs;
 pub mod man;

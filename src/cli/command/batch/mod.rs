@@ -24,7 +24,8 @@
 //!   statics. Per invoice there is only parse → verify → layout → read-back →
 //!   PDF → atomic write.
 //! * **Resume**: `--skip-existing` skips (without rendering) an invoice whose
-//!   file already exists.
+//!   file already holds a complete PDF; temporary files left by a killed run
+//!   are removed at the start.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
 //!   with `--json` or `--quiet`): done, of the total when known (a folder's
 //!   count; an NDJSON file's non-blank lines, counted in the background), the
@@ -51,6 +52,7 @@
 //! invoice failed, 1 when the run could not start (brand, template, locale,
 //! input or output directory) or the input broke off, 0 otherwise.
 
+mod credit;
 mod interrupt;
 mod names;
 mod pipeline;

@@ -15,6 +15,7 @@ use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 
+use super::credit::{Credits, Verified};
 use super::interrupt;
 use super::names::{Claim, Clash, Namer, safe_stem};
 use super::source::{Job, load};
@@ -30,6 +31,8 @@ pub(super) struct Setup {
     pub(super) skip_existing: bool,
     /// `--ubl`: write `<name>.xml` (the e-invoice) beside each PDF.
     pub(super) ubl: bool,
+    /// `--credit-notes`: the credit series.
+    pub(super) credits: Option<Credits>,
 }
 
 impl Setup {
@@ -51,19 +54,30 @@ impl Setup {
                 format!("--out-dir {dir}: not a directory"),
             ));
         }
-        // Prove the directory is writable before any invoice is rendered.
-        let probe = args
-            .out_dir
-            .join(format!(".kravia-invoice-probe.{}", std::process::id()));
-        std::fs::write(&probe, b"").with_context(ErrorKind::Output, || {
-            format!("--out-dir {dir}: not writable")
-        })?;
-        let _ = std::fs::remove_file(&probe);
+        // Prove the directory is writable before any invoice is rendered: an
+        // exclusive temporary file (a planted link is never followed), removed
+        // when dropped.
+        tempfile::Builder::new()
+            .prefix(".kravia-invoice-probe.")
+            .tempfile_in(&args.out_dir)
+            .with_context(ErrorKind::Output, || {
+                format!("--out-dir {dir}: not writable")
+            })?;
+        // Temporary files left by a killed run.
+        kravia_invoice::file::remove_stale_temp_files(
+            &args.out_dir,
+            kravia_invoice::file::STALE_TEMP_AGE,
+        );
         Ok(Setup {
             renderer,
             out_dir: args.out_dir.clone(),
             skip_existing: args.skip_existing,
             ubl: args.ubl,
+            credits: Credits::new(
+                args.credit_notes,
+                args.credit_number_prefix.as_deref(),
+                args.credit_number_start,
+            ),
         })
     }
 }
@@ -95,8 +109,11 @@ pub(super) fn worker(
         };
         let index = job.index;
         if interrupt::level() >= interrupt::STOP_NOW {
-            // Dropped unrendered; its (empty) name slot keeps later inputs
-            // from waiting for it.
+            // Dropped unrendered; its (empty) name slot and place in the
+            // credit series keep later inputs from waiting for it.
+            if let Some(c) = &setup.credits {
+                c.number(index, None);
+            }
             namer.claim(index, None);
             continue;
         }
@@ -116,10 +133,13 @@ pub(super) struct Rendered {
     pub(super) input: String,
     pub(super) path: PathBuf,
     pub(super) pdf: Vec<u8>,
-    pub(super) invoice_number: String,
-    pub(super) warnings: Vec<ErrorOut>,
     /// The e-invoice (`--ubl`), written as `<name>.xml` with the PDF.
     pub(super) ubl: Option<Vec<u8>>,
+    /// The credit note's number, when it is one.
+    pub(super) credit_number: Option<String>,
+    /// The invoice number (of the invoice credited, for a credit note).
+    pub(super) invoice_number: String,
+    pub(super) warnings: Vec<ErrorOut>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -142,9 +162,10 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             input,
             path,
             pdf,
+            ubl,
+            credit_number,
             invoice_number,
             warnings,
-            ubl,
         }) = item
         else {
             return;
@@ -170,10 +191,12 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
                 },
             ),
             Err(e) => Entry::fatal(input, "", &e),
-        };
+        }
+        .with_credit(credit_number)
+        .numbered(Some(invoice_number));
         drop((writing, writing_xml));
         drop(pdf);
-        let mut entry = entry.numbered(Some(invoice_number));
+        let mut entry = entry;
         entry.warnings = warnings;
         if results.send((index, entry)).is_err() {
             return;
@@ -183,23 +206,43 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
 
 /// One input up to its PDF: `Ok` a PDF for the writers, `Err` the input's
 /// final result (failed, or skipped). Claims exactly one name slot (possibly
-/// empty) so that the inputs after it are never kept waiting.
+/// empty) so that the inputs after it are never kept waiting, and with
+/// `--credit-notes` exactly one place in the credit series.
 fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     let Job {
         index,
         input,
         payload,
     } = job;
-    let verified = catch_unwind(AssertUnwindSafe(|| {
-        let (tx, session) = load(payload).map_err(|(path, message)| Early::Fatal(path, message))?;
-        kravia_invoice::verify::verify(&tx, session.as_ref(), setup.renderer.brand())
-            .map_err(Early::Rejected)
-    }));
-    let invoice = match verified {
-        Ok(Ok(inv)) => inv,
-        Ok(Err(early)) => {
+    let loaded = match catch_unwind(AssertUnwindSafe(|| load(payload))) {
+        Ok(Ok(docs)) => Ok(docs),
+        Ok(Err((path, message))) => Err(Early::Fatal(path, message)),
+        Err(_) => Err(Early::Fatal(
+            String::new(),
+            "internal error while reading the input".to_string(),
+        )),
+    };
+    let credit_number = setup
+        .credits
+        .as_ref()
+        .and_then(|c| c.number(index, loaded.as_ref().ok().map(|(tx, _)| tx)));
+    let verified = loaded.and_then(|(tx, session)| {
+        catch_unwind(AssertUnwindSafe(|| {
+            Verified::verify(&setup.renderer, tx, session, credit_number.as_deref())
+                .map_err(Early::Rejected)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Early::Fatal(
+                String::new(),
+                "internal error while verifying the input".to_string(),
+            ))
+        })
+    });
+    let doc = match verified {
+        Ok(doc) => doc,
+        Err(early) => {
             namer.claim(index, None);
-            return Err(match early {
+            let entry = match early {
                 Early::Rejected(report) => {
                     let mut e =
                         Entry::failed(input, report.errors.iter().map(ErrorOut::from).collect())
@@ -208,46 +251,56 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                     e
                 }
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
-            });
-        }
-        Err(_) => {
-            namer.claim(index, None);
-            return Err(Entry::fatal(
-                input,
-                "",
-                "internal error while reading the input",
-            ));
+            };
+            return Err(entry.with_credit(credit_number));
         }
     };
-    let number = invoice.invoice_number.clone();
+    let (invoice_number, doc_warnings) = match &doc {
+        Verified::Invoice(i) => (i.invoice_number.clone(), &i.warnings),
+        Verified::Credit(c) => (c.invoice.invoice_number.clone(), &c.warnings),
+    };
+    let mut warnings: Vec<ErrorOut> = doc_warnings.iter().map(ErrorOut::from).collect();
     let named = namer
         .claim(
             index,
             Some(Claim {
-                stem: safe_stem(&number),
-                number: number.clone(),
+                stem: safe_stem(doc.number()),
+                number: doc.number().to_string(),
                 input: input.clone(),
             }),
         )
         .unwrap_or_default();
-    let mut warnings: Vec<ErrorOut> = invoice.warnings.iter().map(ErrorOut::from).collect();
     if let Some(clash) = &named.clash {
-        warnings.push(name_warning(&number, &named.file, clash));
+        warnings.push(name_warning(&doc, &named.file, clash));
     }
     let name = named.file;
     let path = setup.out_dir.join(&name);
     let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
-    if setup.skip_existing && path.exists() && xml_exists() {
+    // Only a complete PDF counts as done: not an empty or cut-short file,
+    // garbage, or a directory of that name.
+    if setup.skip_existing && kravia_invoice::file::is_complete_pdf(&path) && xml_exists() {
         let output = path.display().to_string();
-        let mut e = Entry::new(input, Status::Skipped { output }).numbered(Some(number));
+        let mut e = Entry::new(input, Status::Skipped { output })
+            .with_credit(credit_number)
+            .numbered(Some(invoice_number));
         e.warnings = warnings;
         return Err(e);
     }
-    let rendered = catch_unwind(AssertUnwindSafe(|| setup.renderer.render(&invoice)));
+    let rendered = catch_unwind(AssertUnwindSafe(|| doc.render(&setup.renderer)));
     let message = match rendered {
         Ok(Ok(pdf)) => {
-            let ubl = match setup.ubl.then(|| crate::cli::ubl::make(&invoice, &pdf)) {
-                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+            // The e-invoice is for invoices; a credit note gets none (its
+            // PEPPOL CreditNote is not written yet).
+            let made = match (&doc, setup.ubl) {
+                (super::credit::Verified::Invoice(invoice), true) => {
+                    Some(crate::cli::ubl::make(invoice, &pdf))
+                }
+                _ => None,
+            };
+            let ubl = match made {
+                Some(Err(e)) => {
+                    return Err(Entry::fatal(input, "", &e).numbered(Some(invoice_number)));
+                }
                 made => made.and_then(Result::ok),
             };
             return Ok(Rendered {
@@ -255,28 +308,35 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 input,
                 path,
                 pdf,
-                invoice_number: number,
-                warnings,
                 ubl,
+                credit_number: doc.credit_number(),
+                invoice_number,
+                warnings,
             });
         }
-        Ok(Err(e)) => format!("rendering invoice {number}: {e}"),
-        Err(_) => format!("rendering invoice {number}: internal error"),
+        Ok(Err(e)) => format!("rendering {}: {e}", doc.what()),
+        Err(_) => format!("rendering {}: internal error", doc.what()),
     };
-    Err(Entry::fatal(input, "", &message).numbered(Some(number)))
+    Err(Entry::fatal(input, "", &message)
+        .with_credit(credit_number)
+        .numbered(Some(invoice_number)))
 }
 
 /// The warning for an input whose file name an earlier input holds: the same
-/// invoice number twice, or two numbers with the same safe file name.
-fn name_warning(number: &str, file: &str, clash: &Clash) -> ErrorOut {
+/// number twice, or two numbers with the same safe file name.
+fn name_warning(doc: &Verified, file: &str, clash: &Clash) -> ErrorOut {
     let path = Metadata::path("transaction.metadata", metadata::INVOICE_NUMBER);
+    let (number, kind) = match doc {
+        Verified::Invoice(i) => (i.invoice_number.as_str(), "invoice number"),
+        Verified::Credit(c) => (c.credit_number.as_str(), "credit note number"),
+    };
     if clash.number == number {
         ErrorOut {
             code: Cow::Borrowed(DUPLICATE_NUMBER),
             path,
             message: format!(
-                "invoice number {number} is also in {} (file {}); this one is written to {file}: \
-                 one invoice number should be one invoice",
+                "{kind} {number} is also in {} (file {}); this one is written to {file}: \
+                 one number should be one document",
                 clash.input, clash.wanted
             ),
         }
@@ -285,7 +345,7 @@ fn name_warning(number: &str, file: &str, clash: &Clash) -> ErrorOut {
             code: Cow::Borrowed(NAME_TAKEN),
             path,
             message: format!(
-                "{} is already the file of {} (invoice number {}); invoice {number} is written to {file}",
+                "{} is already the file of {} (number {}); {kind} {number} is written to {file}",
                 clash.wanted, clash.input, clash.number
             ),
         }

@@ -45,6 +45,8 @@ pub(super) struct Entry {
     pub(super) status: Status,
     /// The verify warnings, and a repeated invoice number or file name.
     pub(super) warnings: Vec<ErrorOut>,
+    /// `--credit-notes`: the number of the input's credit note.
+    pub(super) credit_number: Option<String>,
 }
 
 impl Entry {
@@ -54,7 +56,14 @@ impl Entry {
             invoice_number: None,
             status,
             warnings: Vec::new(),
+            credit_number: None,
         }
+    }
+
+    /// The entry of a credit note numbered `number` (`None`: an invoice).
+    pub(super) fn with_credit(mut self, number: Option<String>) -> Entry {
+        self.credit_number = number;
+        self
     }
 
     pub(super) fn failed(input: String, errors: Vec<ErrorOut>) -> Entry {
@@ -85,6 +94,9 @@ impl Serialize for Entry {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("input", &self.input)?;
         m.serialize_entry("invoice_number", &self.invoice_number)?;
+        if let Some(n) = &self.credit_number {
+            m.serialize_entry("credit_number", n)?;
+        }
         match &self.status {
             Status::Rendered { output } => {
                 m.serialize_entry("ok", &true)?;
