@@ -119,7 +119,7 @@ pub(super) fn worker(
         }
         let sent = match process(job, setup, namer) {
             Ok(rendered) => pdfs.send(rendered).map_err(drop),
-            Err(entry) => results.send((index, entry)).map_err(drop),
+            Err(entry) => results.send((index, *entry)).map_err(drop),
         };
         if sent.is_err() {
             return;
@@ -205,10 +205,10 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
 }
 
 /// One input up to its PDF: `Ok` a PDF for the writers, `Err` the input's
-/// final result (failed, or skipped). Claims exactly one name slot (possibly
+/// final result (failed, or skipped; boxed, it is the larger). Claims exactly one name slot (possibly
 /// empty) so that the inputs after it are never kept waiting, and with
 /// `--credit-notes` exactly one place in the credit series.
-fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
+fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Box<Entry>> {
     let Job {
         index,
         input,
@@ -252,7 +252,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 }
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
             };
-            return Err(entry.with_credit(credit_number));
+            return Err(Box::new(entry.with_credit(credit_number)));
         }
     };
     let (invoice_number, doc_warnings) = match &doc {
@@ -284,7 +284,7 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
             .with_credit(credit_number)
             .numbered(Some(invoice_number));
         e.warnings = warnings;
-        return Err(e);
+        return Err(Box::new(e));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| doc.render(&setup.renderer)));
     let message = match rendered {
@@ -299,7 +299,8 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
             };
             let ubl = match made {
                 Some(Err(e)) => {
-                    return Err(Entry::fatal(input, "", &e).numbered(Some(invoice_number)));
+                    let e = Entry::fatal(input, "", &e).numbered(Some(invoice_number));
+                    return Err(Box::new(e));
                 }
                 made => made.and_then(Result::ok),
             };
@@ -317,9 +318,11 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         Ok(Err(e)) => format!("rendering {}: {e}", doc.what()),
         Err(_) => format!("rendering {}: internal error", doc.what()),
     };
-    Err(Entry::fatal(input, "", &message)
-        .with_credit(credit_number)
-        .numbered(Some(invoice_number)))
+    Err(Box::new(
+        Entry::fatal(input, "", &message)
+            .with_credit(credit_number)
+            .numbered(Some(invoice_number)),
+    ))
 }
 
 /// The warning for an input whose file name an earlier input holds: the same
