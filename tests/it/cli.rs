@@ -403,6 +403,35 @@ fn output_dash_on_a_terminal_is_refused() {
         "{err}"
     );
     assert!(!screen.contains("%PDF"), "no PDF bytes on the screen");
+    // credit-note writes a PDF too: the same refusal.
+    let credit = fixtures_dir().join("credit/credit_ok_full_void_no_b2b");
+    let pty = crate::terminal::Pty::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kravia-invoice"))
+        .args([
+            "credit-note",
+            "--transaction",
+            &arg(&credit.join("transaction.json")),
+            "--session",
+            &arg(&credit.join("session.json")),
+            "--brand",
+            &arg(&credit.join("brand.toml")),
+            "--number",
+            "KN-1",
+            "--output",
+            "-",
+        ])
+        .stdout(pty.slave())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let screen = pty.finish();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--output -: standard output is a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!screen.contains("%PDF"));
     // Piped, `--output -` still writes the PDF.
     let out = run(&[
         "render",
