@@ -132,7 +132,11 @@ pub enum BrandError {
         message: String,
     },
     /// The logo could not be read or decoded.
-    #[error("brand file {}: [style] logo {}: {source}", brand.display(), logo.display())]
+    #[error(
+        "brand file {}: [style] logo {}: {source}: give a PNG or SVG file (the path is relative to the brand file's folder), or remove the logo line",
+        brand.display(),
+        logo.display()
+    )]
     Logo {
         /// The brand file.
         brand: PathBuf,
@@ -158,7 +162,7 @@ impl Brand {
     pub fn parse(text: &str) -> Result<Brand, BrandError> {
         toml::from_str(text).map_err(|e| BrandError::Syntax {
             path: None,
-            message: e.to_string().trim_end().replace('\n', " "),
+            message: syntax_message(text, &e),
         })
     }
 
@@ -224,4 +228,166 @@ fn locale<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Locale>, D::Error> {
 fn template<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TemplateSource>, D::Error> {
     let s = String::deserialize(d)?;
     Ok((!s.trim().is_empty()).then(|| TemplateSource::from_arg(&s)))
+}
+
+/// A TOML error as the user can act on it: where (line, column, the
+/// `[table]` and key), the line itself with the spot marked, and for an
+/// unknown key the closest known one and the keys the table takes.
+///
+/// ```text
+/// line 3, column 1: unknown key `organisation_number` in [seller]
+///   |
+/// 3 | organisation_number = "849749943"
+///   | ^^^^^^^^^^^^^^^^^^^
+/// did you mean `organization_number`? [seller] takes: name, organization_number, …
+/// ```
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    let Some(span) = e.span() else {
+        return message.to_string();
+    };
+    let start = (0..=span.start.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..start];
+    let line_no = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let marked = text
+        .get(start..span.end.min(line_start + line.len()).max(start))
+        .map_or(1, |m| m.chars().count().max(1));
+    // The table the line sits in: the last `[header]` above it.
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    let is_header = line.trim_start().starts_with('[');
+    let key = line.split('=').next().unwrap_or("").trim();
+
+    let (what, hint) = match unknown_field(message) {
+        Some((name, known)) => {
+            let suggestion = crate::template::closest(&name, &known);
+            if is_header || table.is_none() {
+                let tables = known.iter().map(|k| format!("[{k}]")).collect::<Vec<_>>();
+                (
+                    format!("unknown table [{name}]"),
+                    match suggestion {
+                        Some(k) => format!(
+                            "did you mean [{k}]? The brand file has the tables {}",
+                            tables.join(", ")
+                        ),
+                        None => format!(
+                            "the brand file has the tables {}: rename or remove this one",
+                            tables.join(", ")
+                        ),
+                    },
+                )
+            } else {
+                let t = table.as_deref().unwrap_or("");
+                (
+                    format!("unknown key `{name}` in [{t}]"),
+                    match suggestion {
+                        Some(k) => format!("did you mean `{k}`? [{t}] takes: {}", known.join(", ")),
+                        None => format!(
+                            "[{t}] takes: {}; rename or remove this key",
+                            known.join(", ")
+                        ),
+                    },
+                )
+            }
+        }
+        None => {
+            let place = match (&table, is_header || key.is_empty()) {
+                (Some(t), false) => format!("[{t}] {key}: "),
+                (None, false) => format!("{key}: "),
+                _ => String::new(),
+            };
+            (format!("{place}{message}"), String::new())
+        }
+    };
+    let gutter = " ".repeat(line_no.to_string().len());
+    let pad = " ".repeat(column - 1);
+    let mut out = format!(
+        "line {line_no}, column {column}: {what}\n{gutter} |\n{line_no} | {line}\n{gutter} | {pad}{}",
+        "^".repeat(marked)
+    );
+    if !hint.is_empty() {
+        out.push('\n');
+        out.push_str(&hint);
+    }
+    out
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`
+/// or `b`", "expected `a`", "there are no fields"): the field and the known
+/// names.
+fn unknown_field(message: &str) -> Option<(String, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (name, rest) = rest.split_once('`')?;
+    let known = rest.split('`').skip(1).step_by(2).collect::<Vec<&str>>();
+    Some((name.to_string(), known))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../tests/fixtures/pub_ok_no_b2b_three_rates/brand.toml");
+
+    fn error(text: &str) -> String {
+        Brand::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_mistyped_key_shows_the_line_and_the_closest_key() {
+        let text = FIXTURE.replace("organization_number", "organisation_number");
+        let e = error(&text);
+        let lines: Vec<&str> = e.lines().collect();
+        assert_eq!(
+            lines[0], "brand file: line 3, column 1: unknown key `organisation_number` in [seller]",
+            "{e}"
+        );
+        assert_eq!(lines[1], "  |");
+        assert_eq!(lines[2], "3 | organisation_number = \"849749943\"");
+        assert_eq!(lines[3], "  | ^^^^^^^^^^^^^^^^^^^");
+        assert!(
+            lines[4].starts_with("did you mean `organization_number`? [seller] takes: name, organization_number, vat_registered"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_key_with_no_near_name_lists_the_table_keys() {
+        let e = error("[style]\naccent = \"#123456\"\nbackground = \"red\"\n");
+        assert!(e.contains("unknown key `background` in [style]"), "{e}");
+        assert!(
+            e.contains("[style] takes: accent, logo; rename or remove this key"),
+            "{e}"
+        );
+        assert!(e.contains("3 | background = \"red\""), "{e}");
+    }
+
+    #[test]
+    fn a_mistyped_table_is_named_as_a_table() {
+        let e = error("[seler]\nname = \"A\"\n");
+        assert!(e.contains("line 1, column 2: unknown table [seler]"), "{e}");
+        assert!(e.contains("did you mean [seller]?"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_value_names_table_and_key() {
+        let e = error("[seller]\nname = \"A\"\nvat_registered = \"yes\"\n");
+        assert!(
+            e.contains("line 3, column 18: [seller] vat_registered: invalid type"),
+            "{e}"
+        );
+        assert!(
+            e.contains("\n3 | vat_registered = \"yes\"\n  |                  ^^^^^"),
+            "{e}"
+        );
+    }
 }

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 /// (no PDF is written); 1 anything else (usage, unreadable or malformed input,
 /// I/O, network).
 #[derive(Debug, Parser)]
-#[command(name = "kravia-invoice", version, about, long_about = None)]
+#[command(name = "kravia-invoice", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -34,7 +34,9 @@ pub enum Command {
     /// become `_`; a name already used in the run gets -2, -3, … in input
     /// order) and never stops at a bad invoice. Exit status: 0 all rendered
     /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
-    /// template, locale, input, output directory) or the input broke off.
+    /// template, locale, input, output directory) or the input broke off;
+    /// 130 stopped by Ctrl-C: what was read is finished, the summary so far is
+    /// printed, no temporary file is left (--skip-existing resumes).
     Batch(BatchArgs),
     /// Run the HTTP API with an archive of every issued invoice.
     ///
@@ -51,6 +53,18 @@ pub enum Command {
     /// what the newest successful VOID event voided (its items, or its amount
     /// split over the VAT rates). Exit status as `render`.
     CreditNote(CreditNoteArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// bash: `kravia-invoice completions bash > ~/.local/share/bash-completion/completions/kravia-invoice`;
+    /// zsh: `kravia-invoice completions zsh > "${fpath[1]}/_kravia-invoice"`;
+    /// fish: `kravia-invoice completions fish > ~/.config/fish/completions/kravia-invoice.fish`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write every page to a directory.
+    ///
+    /// `kravia-invoice man | man -l -` reads it; `kravia-invoice man render` is
+    /// the page of one subcommand; `--out-dir DIR` writes kravia-invoice.1 and
+    /// kravia-invoice-<command>.1 for installing under man1/.
+    Man(ManArgs),
 }
 
 /// The documents of one invoice.
@@ -278,4 +292,29 @@ pub struct CreditNoteArgs {
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
+}
+
+/// `--version`: the crate version, and the git commit when built from a
+/// checkout (set by build.rs).
+pub const VERSION: &str = env!("KRAVIA_INVOICE_VERSION");
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of this subcommand (render, check, fetch, batch, …) instead of
+    /// the main page.
+    #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write every page (kravia-invoice.1 and kravia-invoice-<command>.1) into
+    /// this directory instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use kravia_invoice::Brand;
-use kravia_invoice::dintero::{Envelope, Session, Transaction};
+use kravia_invoice::dintero::{Envelope, Session, Shape, Transaction};
 use kravia_invoice::error::{Error, ErrorKind, ResultExt};
+use kravia_invoice::render::{RenderOptions, Renderer};
 
 use super::args::DocArgs;
 
@@ -36,7 +37,9 @@ fn read(path: &Path) -> Result<String, Error> {
 }
 
 /// Reads and parses `--transaction` (a transaction or a `{"transaction",
-/// "session"}` envelope; `-` for standard input) and `--session`.
+/// "session"}` envelope; `-` for standard input) and `--session`. A session
+/// given where the transaction belongs, or the reverse, is a usage error that
+/// says so.
 pub fn docs(args: &DocArgs) -> Result<Docs, Error> {
     let text = read(&args.transaction)?;
     let shown = if args.transaction.as_os_str() == "-" {
@@ -44,21 +47,40 @@ pub fn docs(args: &DocArgs) -> Result<Docs, Error> {
     } else {
         args.transaction.display().to_string()
     };
-    let (transaction, enveloped) = if Envelope::is_envelope(&text) {
+    let session_text = match &args.session {
+        Some(p) => Some((read(p)?, p.display().to_string())),
+        None => None,
+    };
+    let envelope = Envelope::is_envelope(&text);
+    let swapped = if envelope {
+        envelope_swap_message(&text, &shown)
+    } else {
+        let t = Shape::with_telltale(&text);
+        let (s, s_name) = match &session_text {
+            Some((s_text, name)) => (Shape::with_telltale(s_text), format!("--session {name}")),
+            None => ((Shape::Unknown, ""), String::new()),
+        };
+        swap_message(t, s, &format!("--transaction {shown}"), &s_name).map(|m| {
+            match (&session_text, t.0, s.0) {
+                (Some((_, name)), Shape::Session, Shape::Transaction) => {
+                    format!("{m}: run again with --transaction {name} --session {shown}")
+                }
+                _ => m,
+            }
+        })
+    };
+    if let Some(message) = swapped {
+        return Err(Error::new(ErrorKind::Usage, message));
+    }
+    let (transaction, enveloped) = if envelope {
         let e = Envelope::from_json(&text).context(ErrorKind::Input, shown.as_str())?;
         (e.transaction, e.session)
     } else {
         let t = Transaction::from_json(&text).context(ErrorKind::Input, shown.as_str())?;
         (t, None)
     };
-    let session = match &args.session {
-        Some(p) => {
-            let text = read(p)?;
-            Some(
-                Session::from_json(&text)
-                    .with_context(ErrorKind::Input, || p.display().to_string())?,
-            )
-        }
+    let session = match session_text {
+        Some((text, name)) => Some(Session::from_json(&text).context(ErrorKind::Input, name)?),
         None => enveloped,
     };
     if session.is_none() && transaction.session.is_none() {
@@ -75,7 +97,64 @@ pub fn docs(args: &DocArgs) -> Result<Docs, Error> {
     })
 }
 
+/// [`swap_message`] for a `{"transaction", "session"}` document named `label`.
+pub fn envelope_swap_message(text: &str, label: &str) -> Option<String> {
+    let (t, s) = Shape::of_envelope(text);
+    swap_message(
+        t,
+        s,
+        &format!("{label}: its \"transaction\""),
+        "its \"session\"",
+    )
+    .map(|m| {
+        if (t.0, s.0) == (Shape::Session, Shape::Transaction) {
+            format!("{m}: swap the two members")
+        } else {
+            m
+        }
+    })
+}
+
+/// When the documents are in each other's place, what to say: `t` is the
+/// shape (and telltale key) of what was given as the transaction, named
+/// `t_name`; `s` the same for the session (`Shape::Unknown` when none).
+pub fn swap_message(
+    t: (Shape, &str),
+    s: (Shape, &str),
+    t_name: &str,
+    s_name: &str,
+) -> Option<String> {
+    match (t.0, s.0) {
+        (Shape::Session, Shape::Transaction) => Some(format!(
+            "{t_name} and {s_name} are swapped: the first is a checkout session (it has `{}`), the second a transaction (it has `{}`)",
+            t.1, s.1
+        )),
+        (Shape::Session, _) => Some(format!(
+            "{t_name} is a checkout session (it has `{}`), not a transaction: give the transaction (GET /v1/transactions/{{id}}) there, and this document as the session",
+            t.1
+        )),
+        (_, Shape::Transaction) => Some(format!(
+            "{s_name} is a transaction (it has `{}`), not a checkout session: give it as the transaction, and the session (GET /v1/sessions/{{id}}) as the session",
+            s.1
+        )),
+        _ => None,
+    }
+}
+
 /// Reads the brand file (and its logo).
 pub fn brand(path: &Path) -> Result<Brand, Error> {
     Ok(Brand::load(path)?)
+}
+
+/// The prepared renderer; a template error names where the template was
+/// chosen (`--template fancy`, or the brand file's `[invoice] template`).
+pub fn renderer(brand: Brand, options: RenderOptions) -> Result<Renderer, Error> {
+    let origin = match (&options.template, &brand.invoice.template, &brand.path) {
+        (Some(t), _, _) => format!("--template {t}"),
+        (None, Some(_), Some(p)) => format!("brand file {}: [invoice] template", p.display()),
+        (None, Some(_), None) => "[invoice] template".to_string(),
+        (None, None, _) => "template".to_string(),
+    };
+    // Preparing resolves only the template, so every error here is about it.
+    Renderer::new(brand, options).map_err(|e| Error::from(e).context(origin))
 }

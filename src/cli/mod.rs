@@ -64,5 +64,7 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
         Command::Serve(a) => command::serve::run(a, &mut out),
         Command::Jobs(a) => command::jobs::run(a, &mut out),
         Command::CreditNote(a) => command::credit_note::run(a, &mut out),
+        Command::Completions(a) => command::completions::run(a, &mut out),
+        Command::Man(a) => command::man::run(a, &mut out),
     }
 }

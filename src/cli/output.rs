@@ -55,6 +55,53 @@ impl Printer {
     }
 }
 
+/// Checks `--output` before any work is done: `-` only when standard output
+/// is not a terminal (a PDF would garble the screen), a file only in a
+/// directory that exists.
+pub fn check_output(output: &std::path::Path) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    if output.as_os_str() == "-" {
+        if std::io::stdout().is_terminal() {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "--output -: standard output is a terminal and a PDF is binary: \
+                 write it to a file (--output invoice.pdf) or redirect it (--output - > invoice.pdf)",
+            ));
+        }
+        return Ok(());
+    }
+    let shown = output.display();
+    if output.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "--output {shown} is a directory: give a file name, such as {}",
+                output.join("invoice.pdf").display()
+            ),
+        ));
+    }
+    let dir = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => return Ok(()),
+    };
+    if !dir.exists() {
+        return Err(Error::new(
+            ErrorKind::Output,
+            format!(
+                "--output {shown}: the directory {d} does not exist: create it (mkdir -p {d}) or write somewhere else",
+                d = dir.display()
+            ),
+        ));
+    }
+    if !dir.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Output,
+            format!("--output {shown}: {} is not a directory", dir.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` so that no half-written file can exist (see
 /// [`kravia_invoice::file::write_atomic`]: an exclusive temporary file with an
 /// unpredictable name, flushed, renamed into place; only a regular file or a

@@ -11,12 +11,14 @@ mod lenient;
 pub mod metadata;
 pub mod order;
 pub mod session;
+mod shape;
 pub mod transaction;
 
 pub use envelope::Envelope;
 pub use metadata::Metadata;
 pub use order::{Address, Customer, DiscountLine, Item, ShippingOption};
 pub use session::{Configuration, Order, Session};
+pub use shape::Shape;
 pub use transaction::{Event, Transaction};
 
 /// JSON that is malformed or has a field of the wrong type.

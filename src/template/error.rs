@@ -8,12 +8,20 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum TemplateError {
     /// No built-in template has this name.
-    #[error(
-        "unknown template {name:?} (built in: classic, compact; or give the path of a .toml file)"
-    )]
+    #[error("{}", unknown_message(name))]
     Unknown {
         /// The name asked for.
         name: String,
+    },
+    /// The template file does not exist.
+    #[error(
+        "template file {} does not exist: give the path of your own template (.toml, see templates/README.md) or a built-in template: {}",
+        path.display(),
+        builtin_names()
+    )]
+    Missing {
+        /// The file.
+        path: PathBuf,
     },
     /// The template file could not be read.
     #[error("reading template {path}: {message}")]
@@ -33,6 +41,22 @@ pub enum TemplateError {
         /// What is wrong, naming the field.
         message: String,
     },
+}
+
+/// `classic, compact`.
+fn builtin_names() -> String {
+    super::BUILTIN.map(|(n, _)| n).join(", ")
+}
+
+fn unknown_message(name: &str) -> String {
+    let names = super::BUILTIN.map(|(n, _)| n);
+    let hint = super::closest(name.strip_suffix(".toml").unwrap_or(name), &names)
+        .map(|n| format!("did you mean {n:?}? "))
+        .unwrap_or_default();
+    format!(
+        "unknown template {name:?}: {hint}the built-in templates are {}; or give the path of your own template file (.toml, see templates/README.md)",
+        builtin_names()
+    )
 }
 
 /// `[table] zebra`: the table header and key of the line holding byte `at`.

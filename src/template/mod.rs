@@ -27,6 +27,7 @@ mod error;
 mod labels;
 mod source;
 mod spec;
+mod suggest;
 
 use std::path::Path;
 
@@ -38,6 +39,7 @@ pub use error::TemplateError;
 pub use labels::Labels;
 pub use source::TemplateSource;
 pub use spec::*;
+pub(crate) use suggest::closest;
 
 const CLASSIC: &str = include_str!("../../templates/classic.toml");
 const COMPACT: &str = include_str!("../../templates/compact.toml");
@@ -255,7 +257,21 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("reading template /no/such/dir/x.toml: "),
+                .starts_with("template file /no/such/dir/x.toml does not exist: "),
+            "{e}"
+        );
+        assert!(e.to_string().ends_with("classic, compact"), "{e}");
+        // A bare word that is no file is a template name: list the built-in ones.
+        let e = TemplateSource::from_arg("fancy").load().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown template \"fancy\": the built-in templates are classic, compact; \
+             or give the path of your own template file (.toml, see templates/README.md)"
+        );
+        let e = TemplateSource::from_arg("compakt").load().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("unknown template \"compakt\": did you mean \"compact\"? "),
             "{e}"
         );
     }

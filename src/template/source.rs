@@ -41,6 +41,20 @@ impl TemplateSource {
     pub fn load(&self) -> Result<Template, TemplateError> {
         match self {
             TemplateSource::Builtin(name) => Template::builtin(name),
+            // A bare word that is no file is a mistyped template name
+            // (`fancy`, `clasic`): say which names there are.
+            TemplateSource::File(path)
+                if path.extension().is_none()
+                    && path.components().count() == 1
+                    && !path.exists() =>
+            {
+                Err(TemplateError::Unknown {
+                    name: path.display().to_string(),
+                })
+            }
+            TemplateSource::File(path) if !path.exists() => {
+                Err(TemplateError::Missing { path: path.clone() })
+            }
             TemplateSource::File(path) => Template::load(path),
         }
     }

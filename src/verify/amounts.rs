@@ -5,8 +5,21 @@ use crate::money::{Currency, Money};
 use super::status::shown;
 use super::{Code, Findings, Input, Line, Totals, grouped};
 
-/// The transaction must belong to the session.
-pub(super) fn identity(input: &Input<'_>, f: &mut Findings) {
+/// Whether the session is the transaction's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Identity {
+    /// The ids agree (or are absent).
+    Own,
+    /// The session belongs to another transaction: the one finding is
+    /// recorded, and every comparison after it would only repeat it.
+    Foreign,
+}
+
+/// The transaction must belong to the session: its `session_id` is the
+/// session's `id`, the session's `transaction_id` (when set) is the
+/// transaction's `id`, and the merchant references agree.
+pub(super) fn identity(input: &Input<'_>, f: &mut Findings) -> Identity {
+    let hint = "; the lines, amounts and address of this session were not compared: give the session of this transaction";
     if let Some(sid) = input.tx.session_id.as_deref()
         && sid != input.session.id
     {
@@ -14,10 +27,24 @@ pub(super) fn identity(input: &Input<'_>, f: &mut Findings) {
             Code::SessionMismatch,
             "transaction.session_id",
             format!(
-                "transaction belongs to session {sid:?}, the session is {:?}",
+                "this is the session of another transaction: the transaction belongs to session {sid:?}, the session is {:?}{hint} (GET /v1/sessions/{sid})",
                 input.session.id
             ),
         );
+        return Identity::Foreign;
+    }
+    if let Some(tid) = input.session.transaction_id.as_deref()
+        && tid != input.tx.id
+    {
+        f.error(
+            Code::SessionMismatch,
+            format!("{}.transaction_id", input.sp),
+            format!(
+                "this is the session of another transaction: the session belongs to transaction {tid:?}, this is transaction {:?}{hint}",
+                input.tx.id
+            ),
+        );
+        return Identity::Foreign;
     }
     let tx_ref = input.tx.merchant_reference.as_deref();
     let order_ref = input.order.merchant_reference.as_deref();
@@ -33,6 +60,7 @@ pub(super) fn identity(input: &Input<'_>, f: &mut Findings) {
             ),
         );
     }
+    Identity::Own
 }
 
 /// Transaction and order currencies agree and are supported.

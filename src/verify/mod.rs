@@ -215,7 +215,16 @@ pub(crate) fn run_for(
     }
     let collection = capture::collection_event(transaction);
     status::collection_started(&input, collection, &mut f);
-    amounts::identity(&input, &mut f);
+    if amounts::identity(&input, &mut f) == amounts::Identity::Foreign {
+        // The session of another transaction: that one finding, not the
+        // dozens of follow-on differences between two unrelated documents.
+        let invoice_number = identifiers::invoice_number(&input, &mut Findings::default());
+        return Outcome::Report(Report {
+            invoice_number,
+            errors: f.errors,
+            warnings: f.warnings,
+        });
+    }
     let currency = amounts::currency(&input, &mut f);
     amounts::totals(&input, &mut f);
     let lines = vat::lines(&input, &mut f);

@@ -333,3 +333,56 @@ fn a_paid_invoice_carries_no_payment_code() {
     assert_eq!(inv.totals.to_pay.minor(), 0);
     assert_eq!(inv.codes, super::PaymentCodes::default());
 }
+
+const SE_SESSION: &str = include_str!("../../tests/fixtures/pub_ok_se_b2b_sek/session.json");
+
+#[test]
+fn session_of_another_transaction_is_one_finding() {
+    // Without the early stop, these two unrelated documents differ in 31
+    // more places (currency, amount, every line, the address, the capture).
+    let (tx, _) = docs();
+    let other: serde_json::Value = serde_json::from_str(SE_SESSION).unwrap();
+    let r = run(&tx, &other).unwrap_err();
+    assert_eq!(codes(&r), ["session_mismatch"], "{:#?}", r.errors);
+    assert_eq!(r.errors[0].path, "transaction.session_id");
+    assert!(
+        r.errors[0]
+            .message
+            .contains("session of another transaction")
+            && r.errors[0]
+                .message
+                .contains(tx["session_id"].as_str().unwrap())
+            && r.errors[0].message.contains(other["id"].as_str().unwrap()),
+        "{}",
+        r.errors[0].message
+    );
+    assert_eq!(r.invoice_number.as_deref(), Some("KJ65C-190025"));
+}
+
+#[test]
+fn session_naming_another_transaction_is_one_finding() {
+    let (mut tx, other) = docs();
+    // The session id is not in the transaction; the session names another one.
+    tx.as_object_mut().unwrap().remove("session_id");
+    let mut other = other;
+    other["transaction_id"] = "T99999999.other".into();
+    other["order"]["amount"] = 1.into();
+    let r = run(&tx, &other).unwrap_err();
+    assert_eq!(codes(&r), ["session_mismatch"], "{:#?}", r.errors);
+    assert_eq!(r.errors[0].path, "session.transaction_id");
+    assert!(r.errors[0].message.contains("T99999999.other"));
+}
+
+#[test]
+fn own_session_still_compares_every_line() {
+    // The early stop fires only for another transaction's session.
+    let (tx, mut s) = docs();
+    s["order"]["items"][0]["amount"] = 1.into();
+    let r = run(&tx, &s).unwrap_err();
+    assert!(r.errors.len() > 1, "{:#?}", r.errors);
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.path.starts_with("transaction.items[0]"))
+    );
+}

@@ -2,6 +2,7 @@
 //! exit codes, `--skip-existing`, and the `--json` summary read back into types.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ struct Summary {
     rendered: usize,
     failed: usize,
     skipped: usize,
+    interrupted: bool,
     results: Vec<Entry>,
 }
 
@@ -23,6 +25,7 @@ struct Summary {
 #[serde(deny_unknown_fields)]
 struct Entry {
     input: String,
+    invoice_number: Option<String>,
     ok: bool,
     #[serde(default)]
     output: Option<String>,
@@ -30,6 +33,8 @@ struct Entry {
     errors: Option<Vec<ErrorOut>>,
     #[serde(default)]
     skipped: bool,
+    #[serde(default)]
+    warnings: Vec<ErrorOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +52,10 @@ impl Entry {
             .flatten()
             .map(|e| e.code.as_str())
             .collect()
+    }
+
+    fn warning_codes(&self) -> Vec<&str> {
+        self.warnings.iter().map(|e| e.code.as_str()).collect()
     }
 
     fn file_name(&self) -> String {
@@ -266,6 +275,35 @@ fn ndjson_broken_lines_are_reported_and_the_rest_render() {
     assert_eq!(by_line(10).file_name(), "KJ65C-190025-2-2.pdf");
     assert_eq!(by_line(6).file_name(), "2026_07___1.pdf");
 
+    // Each result names its invoice number; a failed one too when it has one.
+    assert_eq!(by_line(1).invoice_number.as_deref(), Some("KJ65C-190025"));
+    assert_eq!(by_line(6).invoice_number.as_deref(), Some("2026/07 Å#1"));
+    assert_eq!(by_line(5).invoice_number.as_deref(), Some("VPH1K-592318"));
+    assert_eq!(by_line(3).invoice_number, None, "malformed: no number");
+    // The same invoice number again is a warning naming the first input, not
+    // a silent -2; a number whose name a suffix took says whose it is.
+    assert!(by_line(1).warnings.is_empty(), "{:?}", by_line(1));
+    for n in [4, 9] {
+        let r = by_line(n);
+        assert_eq!(r.warning_codes(), ["duplicate_invoice_number"], "{r:?}");
+        let w = &r.warnings[0];
+        assert_eq!(w.path, "transaction.metadata[\"kravia:invoice_number\"]");
+        assert!(
+            w.message.contains("KJ65C-190025")
+                && w.message.contains(&label(1))
+                && w.message.contains(&r.file_name()),
+            "{w:?}"
+        );
+    }
+    let taken = by_line(10);
+    assert_eq!(taken.warning_codes(), ["file_name_taken"], "{taken:?}");
+    assert!(
+        taken.warnings[0].message.contains(&label(4))
+            && taken.warnings[0].message.contains("KJ65C-190025-2.pdf"),
+        "{taken:?}"
+    );
+    assert!(!s.interrupted);
+
     for n in [3, 7, 8] {
         let r = by_line(n);
         assert!(!r.ok && r.output.is_none(), "{r:?}");
@@ -380,6 +418,13 @@ fn human_output_keeps_stdout_empty_and_names_failures() {
     assert!(out.stdout.is_empty(), "stdout carries only the product");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("{}:2", input.display())), "{err}");
+    // The repeated invoice number is named on stderr, with the first input.
+    assert!(
+        err.contains(&format!("warning {}:3", input.display()))
+            && err.contains("duplicate_invoice_number")
+            && err.contains(&format!("also in {}:1", input.display())),
+        "{err}"
+    );
     assert!(
         err.contains("2 rendered, 1 failed"),
         "summary on stderr: {err}"
@@ -510,5 +555,262 @@ fn batch_writes_the_same_bytes_as_render() {
     assert_eq!(
         std::fs::read(dir.join("out/KJ65C-190025.pdf")).unwrap(),
         std::fs::read(&single).unwrap()
+    );
+}
+
+// ---- Ctrl-C and the progress line (issue 12) ----
+
+/// `n` inputs, numbered `S-00000`…; every 10th line (10, 20, …) is broken.
+fn long_input(dir: &Path, n: usize) -> PathBuf {
+    let input = dir.join("long.ndjson");
+    let lines: Vec<String> = (1..=n)
+        .map(|i| {
+            if i.is_multiple_of(10) {
+                "{not json".to_string()
+            } else {
+                renumbered("pub_ok_no_b2b_three_rates", &format!("S-{i:05}")).to_string()
+            }
+        })
+        .collect();
+    write_ndjson(&input, &lines);
+    input
+}
+
+fn pdfs_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".pdf"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Every PDF in `dir` is complete and nothing else is there (no temporary
+/// file, no probe).
+fn assert_only_complete_pdfs(dir: &Path) {
+    assert_clean(dir);
+    for e in std::fs::read_dir(dir).unwrap() {
+        assert_pdf(&e.unwrap().path());
+    }
+}
+
+fn spawn_batch(
+    input: &Path,
+    out_dir: &Path,
+    extra: &[&str],
+    stderr: std::process::Stdio,
+) -> std::process::Child {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kravia-invoice"));
+    cmd.args(["batch", "--input"])
+        .arg(input)
+        .arg("--brand")
+        .arg(brand())
+        .arg("--out-dir")
+        .arg(out_dir)
+        .args(["--jobs", "1"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr);
+    cmd.spawn().unwrap()
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_with_the_summary_so_far_and_exit_130() {
+    let dir = tempdir();
+    let n = 1000;
+    let input = long_input(&dir, n);
+    let out_dir = dir.join("out");
+    let child = spawn_batch(&input, &out_dir, &["--json"], std::process::Stdio::piped());
+    crate::terminal::wait_until(Duration::from_secs(60), "the first PDFs", || {
+        pdfs_in(&out_dir) >= 3
+    });
+    crate::terminal::interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = summary(&out);
+    assert!(s.interrupted, "{s:?}");
+    assert!(
+        s.rendered >= 3 && s.rendered + s.failed < n,
+        "stopped early: {s:?}"
+    );
+    // The summary so far: what was finished, in input order, each with its
+    // number; exactly the files on disk, each complete; no temporary file.
+    assert_eq!(s.rendered, pdfs_in(&out_dir), "{s:?}");
+    assert_only_complete_pdfs(&out_dir);
+    let mut last = 0;
+    for r in &s.results {
+        let line: usize = r.input.rsplit(':').next().unwrap().parse().unwrap();
+        assert!(line > last, "input order: {r:?}");
+        last = line;
+        if line.is_multiple_of(10) {
+            assert_eq!(r.codes(), ["fatal"], "{r:?}");
+        } else {
+            assert!(r.ok, "{r:?}");
+            assert_eq!(
+                r.invoice_number.as_deref(),
+                Some(format!("S-{line:05}").as_str())
+            );
+            assert_pdf(Path::new(r.output.as_deref().unwrap()));
+        }
+    }
+    // --skip-existing resumes where it stopped.
+    let resumed = batch(
+        &input,
+        &out_dir,
+        &["--json", "--skip-existing", "--jobs", "2"],
+    );
+    let r = summary(&resumed);
+    assert_eq!(
+        r.skipped,
+        s.rendered,
+        "{:?}",
+        (r.rendered, r.failed, r.skipped)
+    );
+    assert_eq!(r.rendered + r.skipped, n - n / 10);
+    // Megabytes of input and PDFs: not left on the shared disk.
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn progress_on_a_terminal_then_ctrl_c() {
+    let dir = tempdir();
+    let n = 3000;
+    let input = long_input(&dir, n);
+    let out_dir = dir.join("out");
+    let pty = crate::terminal::Pty::new();
+    let child = spawn_batch(&input, &out_dir, &[], pty.slave());
+    // The line shows invoices done of the counted total, the rate, and the
+    // failures so far (every 10th line is broken).
+    let total = format!("/{n} invoices · ");
+    let mut seen = String::new();
+    crate::terminal::wait_until(
+        Duration::from_secs(60),
+        "a progress line with failures",
+        || {
+            let text = pty.text();
+            let line = text
+                .split(['\r', '\n'])
+                .rev()
+                .find(|l| l.contains(&total) && l.contains("/s · ") && !l.contains(" 0 failed"))
+                .map(str::to_string);
+            if let Some(l) = line {
+                seen = l;
+                true
+            } else {
+                false
+            }
+        },
+    );
+    assert!(seen.contains(" failed"), "{seen}");
+    crate::terminal::interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(out.stdout.is_empty());
+    let screen = pty.finish();
+    let summary_line = screen
+        .lines()
+        .find(|l| l.starts_with("batch: interrupted after "))
+        .unwrap_or_else(|| panic!("no summary on the terminal:\n{screen}"));
+    assert!(
+        summary_line.contains("no temporary file is left")
+            && summary_line.contains("run again with --skip-existing"),
+        "{summary_line}"
+    );
+    // "… in 1.23 s: 57 rendered, 6 failed, 0 skipped → …": the files on disk.
+    let rendered: usize = summary_line
+        .split(": ")
+        .nth(2)
+        .and_then(|c| c.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{summary_line}"));
+    assert_eq!(rendered, pdfs_in(&out_dir), "{summary_line}");
+    assert!(
+        screen.contains(&format!("failed  {}:10", input.display())),
+        "{screen}"
+    );
+    assert_only_complete_pdfs(&out_dir);
+    // Megabytes of input and PDFs: not left on the shared disk.
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ctrl_c_again_never_leaves_a_temporary_file() {
+    // Two or three signals in quick succession: whichever stop they reach
+    // (finish what was read, stop sooner, or exit at once), the exit is 130
+    // and every file in the folder is a complete PDF.
+    for signals in [2, 3] {
+        let dir = tempdir();
+        let input = long_input(&dir, 1500);
+        let out_dir = dir.join("out");
+        let child = spawn_batch(&input, &out_dir, &["--json"], std::process::Stdio::piped());
+        crate::terminal::wait_until(Duration::from_secs(60), "the first PDFs", || {
+            pdfs_in(&out_dir) >= 3
+        });
+        for _ in 0..signals {
+            // A process already gone cannot be signalled; that is fine.
+            let _ = rustix::process::kill_process(
+                rustix::process::Pid::from_child(&child),
+                rustix::process::Signal::INT,
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        assert_only_complete_pdfs(&out_dir);
+        if out.stdout.is_empty() {
+            assert!(err.contains("batch stopped at once"), "{err}");
+        } else {
+            assert!(summary(&out).interrupted);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn swapped_documents_in_a_batch_are_named() {
+    let dir = tempdir();
+    let case = "pub_ok_no_b2b_three_rates";
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // A pair file whose members are swapped…
+    let swapped = json!({
+        "transaction": read(case, "session.json"),
+        "session": read(case, "transaction.json"),
+    });
+    std::fs::write(input.join("a.json"), swapped.to_string()).unwrap();
+    // …and a folder whose two files are.
+    let folder = input.join("b");
+    std::fs::create_dir_all(&folder).unwrap();
+    let src = fixtures_dir().join(case);
+    std::fs::copy(src.join("session.json"), folder.join("transaction.json")).unwrap();
+    std::fs::copy(src.join("transaction.json"), folder.join("session.json")).unwrap();
+    let out = batch(&input, &dir.join("out"), &["--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let s = summary(&out);
+    assert_eq!((s.rendered, s.failed), (0, 2), "{s:?}");
+    for r in &s.results {
+        assert_eq!(r.codes(), ["fatal"], "{r:?}");
+        let m = &r.errors.as_ref().unwrap()[0].message;
+        assert!(
+            m.contains("are swapped") && m.contains("(it has `order`)"),
+            "{m}"
+        );
+    }
+    assert!(
+        s.results[0].errors.as_ref().unwrap()[0]
+            .message
+            .contains("swap the two members")
+    );
+    assert!(
+        s.results[1].errors.as_ref().unwrap()[0]
+            .message
+            .starts_with("transaction.json and session.json are swapped")
     );
 }

@@ -20,4 +20,5 @@ mod robustness;
 mod serve;
 mod serve_support;
 mod snapshots;
+mod terminal;
 mod util;

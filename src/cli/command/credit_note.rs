@@ -4,7 +4,7 @@
 
 use kravia_invoice::Report;
 use kravia_invoice::error::{Error, ErrorKind, ResultExt};
-use kravia_invoice::render::{RenderOptions, Renderer};
+use kravia_invoice::render::RenderOptions;
 use kravia_invoice::template::TemplateSource;
 use kravia_invoice::verify::{VerifiedCreditNote, verify_credit};
 
@@ -17,6 +17,11 @@ use crate::cli::output::{Printer, findings_text, write_atomic};
 /// Runs `credit-note`.
 pub fn run(args: &CreditNoteArgs, out: &mut Printer) -> Outcome {
     out.json_to_stderr = args.output.as_os_str() == "-";
+    if !args.dump_layout
+        && let Err(e) = crate::cli::output::check_output(&args.output)
+    {
+        return out.fatal(args.json, &e);
+    }
     let docs = match input::docs(&args.docs) {
         Ok(d) => d,
         Err(e) => return out.fatal(args.json, &e),
@@ -48,7 +53,7 @@ pub fn run(args: &CreditNoteArgs, out: &mut Printer) -> Outcome {
         Ok(n) => n,
         Err(report) => return rejected(out, args, &report),
     };
-    let renderer = match Renderer::new(brand, options) {
+    let renderer = match input::renderer(brand, options) {
         Ok(r) => r,
         Err(e) => return out.fatal(args.json, &e),
     };

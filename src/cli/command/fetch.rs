@@ -10,16 +10,20 @@ use std::time::Duration;
 use kravia_invoice::client::{
     BASE_URL_VAR, BlockingClient, Credentials, DinteroClient, FetchError, FetchOptions,
 };
-use kravia_invoice::render::{RenderOptions, Renderer};
+use kravia_invoice::render::RenderOptions;
 
 use crate::cli::args::FetchArgs;
 use crate::cli::exit::Outcome;
 use crate::cli::input;
-use crate::cli::output::Printer;
+use crate::cli::output::{self, Printer};
 
 /// Runs `fetch`.
 pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
     out.json_to_stderr = args.output.as_os_str() == "-";
+    // Before anything is captured: a PDF that cannot be delivered is no use.
+    if let Err(e) = output::check_output(&args.output) {
+        return out.fatal(args.json, &e);
+    }
     let brand = match input::brand(&args.brand) {
         Ok(b) => b,
         Err(e) => return out.fatal(args.json, &e),
@@ -57,7 +61,7 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
             }
         ));
     }
-    let renderer = match Renderer::new(brand, RenderOptions::default()) {
+    let renderer = match input::renderer(brand, RenderOptions::default()) {
         Ok(r) => r,
         Err(e) => return out.fatal(args.json, &e),
     };

@@ -1,18 +1,23 @@
 //! `render`: verify, then draw the invoice and write it atomically.
 
 use kravia_invoice::error::{Error, ErrorKind};
-use kravia_invoice::render::{RenderOptions, Renderer};
+use kravia_invoice::render::RenderOptions;
 use kravia_invoice::template::TemplateSource;
 use kravia_invoice::verify::verify;
 
 use crate::cli::args::RenderArgs;
 use crate::cli::exit::Outcome;
 use crate::cli::input;
-use crate::cli::output::Printer;
+use crate::cli::output::{self, Printer};
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     out.json_to_stderr = args.output.as_os_str() == "-";
+    if !args.dump_layout
+        && let Err(e) = output::check_output(&args.output)
+    {
+        return out.fatal(args.json, &e);
+    }
     let docs = match input::docs(&args.docs) {
         Ok(d) => d,
         Err(e) => return out.fatal(args.json, &e),
@@ -39,7 +44,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
         Ok(inv) => inv,
         Err(report) => return out.rejected(args.json, &report),
     };
-    let renderer = match Renderer::new(brand, options) {
+    let renderer = match input::renderer(brand, options) {
         Ok(r) => r,
         Err(e) => return out.fatal(args.json, &e),
     };

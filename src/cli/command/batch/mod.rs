@@ -27,24 +27,33 @@
 //!   file already holds a complete PDF; temporary files left by a killed run
 //!   are removed at the start.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
-//!   with `--json` or `--quiet`); the summary on stderr, or with `--json` one
+//!   with `--json` or `--quiet`): done, of the total when known (a folder's
+//!   count; an NDJSON file's non-blank lines, counted in the background), the
+//!   rate and the failures. The summary on stderr, or with `--json` one
 //!   object on stdout:
 //!
 //! ```json
-//! {"rendered": 2, "failed": 1, "skipped": 0,
-//!  "results": [{"input": "in.ndjson:1", "ok": true, "output": "out/A-1.pdf"},
-//!              {"input": "in.ndjson:2", "ok": false,
+//! {"rendered": 2, "failed": 1, "skipped": 0, "interrupted": false,
+//!  "results": [{"input": "in.ndjson:1", "invoice_number": "A", "ok": true, "output": "out/A.pdf"},
+//!              {"input": "in.ndjson:2", "invoice_number": "B", "ok": false,
 //!               "errors": [{"code": "vat_mismatch", "path": "session.order.items[0].vat_amount", "message": "…"}]},
-//!              {"input": "in.ndjson:3", "ok": true, "output": "out/A-2.pdf"}]}
+//!              {"input": "in.ndjson:3", "invoice_number": "A", "ok": true, "output": "out/A-2.pdf",
+//!               "warnings": [{"code": "duplicate_invoice_number", "path": "…", "message": "…"}]}]}
 //! ```
 //!
-//! A result that is not about the documents (malformed JSON, an unreadable
-//! file, a render or write error) has one error with code `fatal`. Skipped
-//! results carry `"skipped": true`. Exit status (decided in `exit.rs`): 2 when
-//! any invoice failed, 1 when the run could not start (brand, template,
-//! locale, input or output directory) or the input broke off, 0 otherwise.
+//! A result that is not about the documents (malformed JSON, swapped
+//! documents, an unreadable file, a render or write error) has one error
+//! with code `fatal`. Skipped results carry `"skipped": true`. A repeated
+//! invoice number (or a safe file name another input took) is a warning.
+//! * **Ctrl-C** (see [`interrupt`]): no more input is read, what was read is
+//!   finished, the summary so far is printed, exit 130; no temporary file.
+//!
+//! Exit status (decided in `exit.rs`): 130 when interrupted, 2 when any
+//! invoice failed, 1 when the run could not start (brand, template, locale,
+//! input or output directory) or the input broke off, 0 otherwise.
 
 mod credit;
+mod interrupt;
 mod names;
 mod pipeline;
 mod source;
@@ -52,7 +61,8 @@ mod summary;
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
-use std::sync::mpsc::sync_channel;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
@@ -64,8 +74,8 @@ use crate::cli::output::Printer;
 
 use names::Namer;
 use pipeline::{Rendered, Setup, worker, writer, writers_for};
-use source::{Job, Source};
-use summary::{Entry, Summary, print_human};
+use source::{Job, Source, count_inputs};
+use summary::{Entry, Status, Summary, print_human};
 
 /// How many inputs may wait in the channel per worker.
 const QUEUE_PER_JOB: usize = 4;
@@ -85,7 +95,8 @@ pub fn run(args: &BatchArgs, out: &mut Printer) -> Outcome {
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         |n| usize::from(n).max(1),
     );
-    let progress = progress_bar(args, source.known_len());
+    interrupt::install();
+    let mut progress = Progress::new(args, &source);
 
     let namer = Namer::default();
     let (job_tx, job_rx) = sync_channel::<Job>(jobs * QUEUE_PER_JOB);
@@ -95,9 +106,11 @@ pub fn run(args: &BatchArgs, out: &mut Printer) -> Outcome {
     let pdf_rx = Mutex::new(pdf_rx);
     let (res_tx, res_rx) = std::sync::mpsc::channel::<(usize, Entry)>();
 
+    // Not scoped: after Ctrl-C the run does not wait for a reader blocked on
+    // a silent stdin (it holds no file open for writing).
+    let reader = std::thread::spawn(move || source.feed(&job_tx));
     let mut results: Vec<Option<Entry>> = Vec::new();
-    let read_error = std::thread::scope(|scope| {
-        let reader = scope.spawn(move || source.feed(&job_tx));
+    std::thread::scope(|scope| {
         for _ in 0..jobs {
             let (res_tx, pdf_tx) = (res_tx.clone(), pdf_tx.clone());
             let (job_rx, setup, namer) = (&job_rx, &setup, &namer);
@@ -109,27 +122,51 @@ pub fn run(args: &BatchArgs, out: &mut Printer) -> Outcome {
             scope.spawn(move || writer(pdf_rx, &res_tx));
         }
         drop((res_tx, pdf_tx));
-        for (index, entry) in res_rx {
-            if results.len() <= index {
-                results.resize_with(index + 1, || None);
+        let mut level = 0;
+        loop {
+            match res_rx.recv_timeout(Duration::from_millis(100)) {
+                Ok((index, entry)) => {
+                    progress.count(&entry);
+                    if results.len() <= index {
+                        results.resize_with(index + 1, || None);
+                    }
+                    results[index] = Some(entry);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
             }
-            results[index] = Some(entry);
-            progress.inc(1);
+            if interrupt::level() != level {
+                level = interrupt::level();
+                progress.interrupted(level, out);
+            }
         }
+    });
+    let interrupted = interrupt::level() > 0;
+    progress.finish(interrupted);
+
+    let read_error = if !interrupted || reader.is_finished() {
         reader
             .join()
             .unwrap_or_else(|_| Some("the input reader stopped unexpectedly".to_string()))
-    });
-    progress.finish_and_clear();
-
-    let results: Vec<Entry> = results
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| {
-            e.unwrap_or_else(|| Entry::fatal(format!("input #{}", i + 1), "", "not processed"))
-        })
-        .collect();
-    let summary = Summary::of(&results);
+    } else {
+        None
+    };
+    let results: Vec<Entry> = if interrupted {
+        // What was finished; the rest was not started (or not written).
+        results.into_iter().flatten().collect()
+    } else {
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                e.unwrap_or_else(|| Entry::fatal(format!("input #{}", i + 1), "", "not processed"))
+            })
+            .collect()
+    };
+    let mut summary = Summary::of(&results, interrupted);
+    if interrupted {
+        summary.left_behind = interrupt::temp_files_in(&args.out_dir);
+    }
     if args.json {
         out.stdout_line(&to_line(&summary));
     } else if !args.quiet {
@@ -140,33 +177,134 @@ pub fn run(args: &BatchArgs, out: &mut Printer) -> Outcome {
         out.stderr_line(&format!("kravia-invoice: error: {e}"));
         return Outcome::Failed;
     }
-    if summary.failed > 0 {
+    if interrupted {
+        Outcome::Interrupted
+    } else if summary.failed > 0 {
         Outcome::Rejected
     } else {
         Outcome::Done
     }
 }
 
-fn progress_bar(args: &BatchArgs, len: Option<u64>) -> ProgressBar {
-    if args.json || args.quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let (bar, template) = match len {
-        Some(n) => (
-            ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
-            "{elapsed_precise} [{bar:40}] {pos}/{len} invoices ({rate}, {eta} left)",
-        ),
-        None => (
-            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-            "{spinner} {elapsed_precise} {pos} invoices ({rate})",
-        ),
+/// The progress line on a terminal: invoices done (of how many, when known),
+/// the rate, and the failures so far.
+struct Progress {
+    bar: ProgressBar,
+    /// Neither a progress line nor messages (`--quiet`).
+    quiet: bool,
+    rendered: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+/// With a total: a bar and the time left.
+const WITH_TOTAL: &str =
+    "{elapsed_precise} [{bar:30}] {pos}/{len} invoices · {rate} · {msg} · {eta} left";
+/// Without (stdin, or while an NDJSON file is still being counted).
+const WITHOUT_TOTAL: &str = "{spinner} {elapsed_precise} {pos} invoices · {rate} · {msg}";
+
+fn style(template: &str) -> Option<ProgressStyle> {
+    let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", state.per_sec());
     };
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = write!(w, "{:.0}/s", state.per_sec());
+    ProgressStyle::with_template(template)
+        .ok()
+        .map(|s| s.progress_chars("=> ").with_key("rate", rate))
+}
+
+impl Progress {
+    fn new(args: &BatchArgs, source: &Source) -> Progress {
+        let quiet = args.quiet;
+        let mut p = Progress {
+            bar: ProgressBar::hidden(),
+            quiet,
+            rendered: 0,
+            failed: 0,
+            skipped: 0,
         };
-        bar.set_style(style.progress_chars("=> ").with_key("rate", rate));
+        if args.json || quiet || !std::io::stderr().is_terminal() {
+            return p;
+        }
+        let len = source.known_len();
+        p.bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+        let template = if len.is_some() {
+            WITH_TOTAL
+        } else {
+            WITHOUT_TOTAL
+        };
+        if let Some(s) = style(template) {
+            p.bar.set_style(s);
+        }
+        p.bar.set_message("0 failed");
+        p.bar.enable_steady_tick(Duration::from_millis(100));
+        // An NDJSON file's total: counted in the background, shown when known.
+        if let Some(file) = source.ndjson_file() {
+            let (bar, file) = (p.bar.clone(), file.to_path_buf());
+            std::thread::spawn(move || {
+                if let Ok(n) = count_inputs(&file) {
+                    bar.set_length(n);
+                    if let Some(s) = style(WITH_TOTAL) {
+                        bar.set_style(s);
+                    }
+                }
+            });
+        }
+        p
     }
-    bar.enable_steady_tick(Duration::from_millis(100));
-    bar
+
+    /// One more input finished.
+    fn count(&mut self, entry: &Entry) {
+        match entry.status {
+            Status::Rendered { .. } => self.rendered += 1,
+            Status::Failed { .. } => self.failed += 1,
+            Status::Skipped { .. } => self.skipped += 1,
+        }
+        interrupt::RENDERED.store(self.rendered, Ordering::SeqCst);
+        interrupt::FAILED.store(self.failed, Ordering::SeqCst);
+        self.bar.inc(1);
+        if !self.bar.is_hidden() && !matches!(entry.status, Status::Rendered { .. }) {
+            self.bar.set_message(self.counts());
+        }
+    }
+
+    fn counts(&self) -> String {
+        if self.skipped > 0 {
+            format!("{} failed · {} skipped", self.failed, self.skipped)
+        } else {
+            format!("{} failed", self.failed)
+        }
+    }
+
+    /// Says that a Ctrl-C arrived and what happens now.
+    fn interrupted(&mut self, level: usize, out: &mut Printer) {
+        let what = if level >= interrupt::STOP_NOW {
+            "stopping: finishing the files being written (Ctrl-C again: exit at once)"
+        } else {
+            "interrupted: finishing the invoices already read (Ctrl-C again: stop sooner)"
+        };
+        if !self.bar.is_hidden() {
+            self.bar.set_message(format!("{} · {what}", self.counts()));
+        } else if !self.quiet {
+            out.stderr_line(&format!("kravia-invoice: batch {what}"));
+        }
+    }
+
+    /// Clears the line; after Ctrl-C it stays, showing where the run stopped.
+    fn finish(&self, interrupted: bool) {
+        if interrupted {
+            let template = if self.bar.length().is_some() {
+                "{elapsed_precise} [{bar:30}] {pos}/{len} invoices · {rate} · {msg}"
+            } else {
+                "{elapsed_precise} {pos} invoices · {rate} · {msg}"
+            };
+            if let Some(s) = style(template) {
+                self.bar.set_style(s);
+            }
+            self.bar
+                .set_message(format!("{} · interrupted", self.counts()));
+            self.bar.abandon();
+        } else {
+            self.bar.finish_and_clear();
+        }
+    }
 }

@@ -1,10 +1,14 @@
 //! The batch's pipeline: the [`Setup`] resolved once per run (the prepared
 //! [`Renderer`] and the output folder), render workers and file writers.
 
+use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, SyncSender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use kravia_invoice::dintero::{Metadata, metadata};
 
 use kravia_invoice::error::{Error, ErrorKind, ResultExt};
 use kravia_invoice::locale::Locale;
@@ -12,9 +16,10 @@ use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 
 use super::credit::{Credits, Verified};
-use super::names::{Namer, safe_stem};
+use super::interrupt;
+use super::names::{Claim, Clash, Namer, safe_stem};
 use super::source::{Job, load};
-use super::summary::{Entry, ErrorOut, Status};
+use super::summary::{DUPLICATE_NUMBER, Entry, ErrorOut, NAME_TAKEN, Status};
 use crate::cli::args::BatchArgs;
 use crate::cli::input;
 use crate::cli::output::write_atomic;
@@ -38,10 +43,11 @@ impl Setup {
             options.locale = Some(l.parse::<Locale>().context(ErrorKind::Usage, "--locale")?);
         }
         options.template = args.template.as_deref().map(TemplateSource::from_arg);
-        let renderer = Renderer::new(brand, options)?;
+        let renderer = input::renderer(brand, options)?;
         let dir = args.out_dir.display().to_string();
-        std::fs::create_dir_all(&args.out_dir)
-            .with_context(ErrorKind::Output, || format!("--out-dir {dir}"))?;
+        std::fs::create_dir_all(&args.out_dir).with_context(ErrorKind::Output, || {
+            format!("--out-dir {dir}: cannot create the directory")
+        })?;
         if !args.out_dir.is_dir() {
             return Err(Error::new(
                 ErrorKind::Output,
@@ -76,6 +82,9 @@ impl Setup {
     }
 }
 
+/// How often an idle worker looks whether the run was interrupted.
+const POLL: Duration = Duration::from_millis(50);
+
 pub(super) fn worker(
     jobs: &Mutex<Receiver<Job>>,
     results: &Sender<(usize, Entry)>,
@@ -86,13 +95,31 @@ pub(super) fn worker(
     loop {
         let job = {
             let rx = jobs.lock().unwrap_or_else(PoisonError::into_inner);
-            rx.recv()
+            rx.recv_timeout(POLL)
         };
-        let Ok(job) = job else { return };
+        let job = match job {
+            Ok(job) => job,
+            // Interrupted and nothing read is waiting: done (the reader may
+            // be blocked on a silent stdin; it is not waited for).
+            Err(RecvTimeoutError::Timeout) if interrupt::level() >= interrupt::STOP_READING => {
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let index = job.index;
+        if interrupt::level() >= interrupt::STOP_NOW {
+            // Dropped unrendered; its (empty) name slot and place in the
+            // credit series keep later inputs from waiting for it.
+            if let Some(c) = &setup.credits {
+                c.number(index, None);
+            }
+            namer.claim(index, None);
+            continue;
+        }
         let sent = match process(job, setup, namer) {
             Ok(rendered) => pdfs.send(rendered).map_err(drop),
-            Err(entry) => results.send((index, entry)).map_err(drop),
+            Err(entry) => results.send((index, *entry)).map_err(drop),
         };
         if sent.is_err() {
             return;
@@ -110,6 +137,9 @@ pub(super) struct Rendered {
     pub(super) ubl: Option<Vec<u8>>,
     /// The credit note's number, when it is one.
     pub(super) credit_number: Option<String>,
+    /// The invoice number (of the invoice credited, for a credit note).
+    pub(super) invoice_number: String,
+    pub(super) warnings: Vec<ErrorOut>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -134,10 +164,21 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             pdf,
             ubl,
             credit_number,
+            invoice_number,
+            warnings,
         }) = item
         else {
             return;
         };
+        if interrupt::level() >= interrupt::STOP_NOW {
+            // Stopping at once: only the writes already begun finish.
+            continue;
+        }
+        // While the writes run, a third Ctrl-C knows their temporary files.
+        let writing = interrupt::writing(&path);
+        let writing_xml = ubl
+            .as_ref()
+            .map(|_| interrupt::writing(&path.with_extension("xml")));
         let written = match &ubl {
             Some(xml) => crate::cli::ubl::write_files(&path, &pdf, xml),
             None => write_atomic(&path, &pdf).map_err(|e| e.to_string()),
@@ -149,10 +190,14 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
                     output: path.display().to_string(),
                 },
             ),
-            Err(e) => Entry::fatal(input, "", &e.to_string()),
+            Err(e) => Entry::fatal(input, "", &e),
         }
-        .with_credit(credit_number);
+        .with_credit(credit_number)
+        .numbered(Some(invoice_number));
+        drop((writing, writing_xml));
         drop(pdf);
+        let mut entry = entry;
+        entry.warnings = warnings;
         if results.send((index, entry)).is_err() {
             return;
         }
@@ -160,10 +205,10 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
 }
 
 /// One input up to its PDF: `Ok` a PDF for the writers, `Err` the input's
-/// final result (failed, or skipped). Claims exactly one name slot (possibly
+/// final result (failed, or skipped; boxed, it is the larger). Claims exactly one name slot (possibly
 /// empty) so that the inputs after it are never kept waiting, and with
 /// `--credit-notes` exactly one place in the credit series.
-fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
+fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Box<Entry>> {
     let Job {
         index,
         input,
@@ -183,9 +228,8 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         .and_then(|c| c.number(index, loaded.as_ref().ok().map(|(tx, _)| tx)));
     let verified = loaded.and_then(|(tx, session)| {
         catch_unwind(AssertUnwindSafe(|| {
-            Verified::verify(&setup.renderer, tx, session, credit_number.as_deref()).map_err(
-                |report| Early::Rejected(report.errors.iter().map(ErrorOut::from).collect()),
-            )
+            Verified::verify(&setup.renderer, tx, session, credit_number.as_deref())
+                .map_err(Early::Rejected)
         }))
         .unwrap_or_else(|_| {
             Err(Early::Fatal(
@@ -199,22 +243,48 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
         Err(early) => {
             namer.claim(index, None);
             let entry = match early {
-                Early::Rejected(errors) => Entry::failed(input, errors),
+                Early::Rejected(report) => {
+                    let mut e =
+                        Entry::failed(input, report.errors.iter().map(ErrorOut::from).collect())
+                            .numbered(report.invoice_number);
+                    e.warnings = report.warnings.iter().map(ErrorOut::from).collect();
+                    e
+                }
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
             };
-            return Err(entry.with_credit(credit_number));
+            return Err(Box::new(entry.with_credit(credit_number)));
         }
     };
-    let name = namer
-        .claim(index, Some(safe_stem(doc.number())))
+    let (invoice_number, doc_warnings) = match &doc {
+        Verified::Invoice(i) => (i.invoice_number.clone(), &i.warnings),
+        Verified::Credit(c) => (c.invoice.invoice_number.clone(), &c.warnings),
+    };
+    let mut warnings: Vec<ErrorOut> = doc_warnings.iter().map(ErrorOut::from).collect();
+    let named = namer
+        .claim(
+            index,
+            Some(Claim {
+                stem: safe_stem(doc.number()),
+                number: doc.number().to_string(),
+                input: input.clone(),
+            }),
+        )
         .unwrap_or_default();
+    if let Some(clash) = &named.clash {
+        warnings.push(name_warning(&doc, &named.file, clash));
+    }
+    let name = named.file;
     let path = setup.out_dir.join(&name);
     let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
     // Only a complete PDF counts as done: not an empty or cut-short file,
     // garbage, or a directory of that name.
     if setup.skip_existing && kravia_invoice::file::is_complete_pdf(&path) && xml_exists() {
         let output = path.display().to_string();
-        return Err(Entry::new(input, Status::Skipped { output }).with_credit(credit_number));
+        let mut e = Entry::new(input, Status::Skipped { output })
+            .with_credit(credit_number)
+            .numbered(Some(invoice_number));
+        e.warnings = warnings;
+        return Err(Box::new(e));
     }
     let rendered = catch_unwind(AssertUnwindSafe(|| doc.render(&setup.renderer)));
     let message = match rendered {
@@ -228,7 +298,10 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 _ => None,
             };
             let ubl = match made {
-                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+                Some(Err(e)) => {
+                    let e = Entry::fatal(input, "", &e).numbered(Some(invoice_number));
+                    return Err(Box::new(e));
+                }
                 made => made.and_then(Result::ok),
             };
             return Ok(Rendered {
@@ -238,18 +311,54 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
                 pdf,
                 ubl,
                 credit_number: doc.credit_number(),
+                invoice_number,
+                warnings,
             });
         }
         Ok(Err(e)) => format!("rendering {}: {e}", doc.what()),
         Err(_) => format!("rendering {}: internal error", doc.what()),
     };
-    Err(Entry::fatal(input, "", &message).with_credit(credit_number))
+    Err(Box::new(
+        Entry::fatal(input, "", &message)
+            .with_credit(credit_number)
+            .numbered(Some(invoice_number)),
+    ))
+}
+
+/// The warning for an input whose file name an earlier input holds: the same
+/// number twice, or two numbers with the same safe file name.
+fn name_warning(doc: &Verified, file: &str, clash: &Clash) -> ErrorOut {
+    let path = Metadata::path("transaction.metadata", metadata::INVOICE_NUMBER);
+    let (number, kind) = match doc {
+        Verified::Invoice(i) => (i.invoice_number.as_str(), "invoice number"),
+        Verified::Credit(c) => (c.credit_number.as_str(), "credit note number"),
+    };
+    if clash.number == number {
+        ErrorOut {
+            code: Cow::Borrowed(DUPLICATE_NUMBER),
+            path,
+            message: format!(
+                "{kind} {number} is also in {} (file {}); this one is written to {file}: \
+                 one number should be one document",
+                clash.input, clash.wanted
+            ),
+        }
+    } else {
+        ErrorOut {
+            code: Cow::Borrowed(NAME_TAKEN),
+            path,
+            message: format!(
+                "{} is already the file of {} (number {}); {kind} {number} is written to {file}",
+                clash.wanted, clash.input, clash.number
+            ),
+        }
+    }
 }
 
 /// Why an input ended before rendering.
 enum Early {
     /// Malformed or unreadable: the field path (may be empty) and the message.
     Fatal(String, String),
-    /// The verify report's errors.
-    Rejected(Vec<ErrorOut>),
+    /// The verify report.
+    Rejected(kravia_invoice::Report),
 }

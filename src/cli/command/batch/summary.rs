@@ -40,7 +40,11 @@ pub(super) enum Status {
 #[derive(Debug)]
 pub(super) struct Entry {
     pub(super) input: String,
+    /// The invoice number, when the input has one.
+    pub(super) invoice_number: Option<String>,
     pub(super) status: Status,
+    /// The verify warnings, and a repeated invoice number or file name.
+    pub(super) warnings: Vec<ErrorOut>,
     /// `--credit-notes`: the number of the input's credit note.
     pub(super) credit_number: Option<String>,
 }
@@ -49,7 +53,9 @@ impl Entry {
     pub(super) fn new(input: String, status: Status) -> Entry {
         Entry {
             input,
+            invoice_number: None,
             status,
+            warnings: Vec::new(),
             credit_number: None,
         }
     }
@@ -74,6 +80,12 @@ impl Entry {
             }],
         )
     }
+
+    /// The same entry, naming its invoice number.
+    pub(super) fn numbered(mut self, number: Option<String>) -> Entry {
+        self.invoice_number = number;
+        self
+    }
 }
 
 impl Serialize for Entry {
@@ -81,6 +93,7 @@ impl Serialize for Entry {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("input", &self.input)?;
+        m.serialize_entry("invoice_number", &self.invoice_number)?;
         if let Some(n) = &self.credit_number {
             m.serialize_entry("credit_number", n)?;
         }
@@ -99,6 +112,9 @@ impl Serialize for Entry {
                 m.serialize_entry("errors", errors)?;
             }
         }
+        if !self.warnings.is_empty() {
+            m.serialize_entry("warnings", &self.warnings)?;
+        }
         m.end()
     }
 }
@@ -109,21 +125,41 @@ pub(super) struct Summary<'a> {
     pub(super) rendered: usize,
     pub(super) failed: usize,
     pub(super) skipped: usize,
+    /// Stopped by Ctrl-C (or SIGTERM, SIGHUP): `results` are the inputs
+    /// finished before the stop, in input order.
+    pub(super) interrupted: bool,
+    /// Temporary files found in the output folder after an interrupted run
+    /// (none expected: the check that backs the summary's word).
+    #[serde(skip)]
+    pub(super) left_behind: Vec<String>,
     pub(super) results: &'a [Entry],
 }
 
 impl Summary<'_> {
-    pub(super) fn of(results: &[Entry]) -> Summary<'_> {
+    pub(super) fn of(results: &[Entry], interrupted: bool) -> Summary<'_> {
         let count = |f: fn(&Status) -> bool| results.iter().filter(|e| f(&e.status)).count();
         Summary {
             rendered: count(|s| matches!(s, Status::Rendered { .. })),
             failed: count(|s| matches!(s, Status::Failed { .. })),
             skipped: count(|s| matches!(s, Status::Skipped { .. })),
+            interrupted,
+            left_behind: Vec::new(),
             results,
         }
     }
 }
 
+/// A repeated invoice number, or a file name another input took.
+pub(super) const DUPLICATE_NUMBER: &str = "duplicate_invoice_number";
+/// See [`DUPLICATE_NUMBER`].
+pub(super) const NAME_TAKEN: &str = "file_name_taken";
+
+fn is_name_warning(code: &str) -> bool {
+    code == DUPLICATE_NUMBER || code == NAME_TAKEN
+}
+
+/// The human summary on stderr: each failed input with its findings, each
+/// repeated invoice number or file name, then one line of counts.
 pub(super) fn print_human(
     out: &mut Printer,
     summary: &Summary<'_>,
@@ -139,15 +175,35 @@ pub(super) fn print_human(
                 ));
             }
         }
+        // The run's own warnings; the verify warnings are in the JSON.
+        for w in e.warnings.iter().filter(|w| is_name_warning(&w.code)) {
+            out.stderr_line(&format!("warning {}", e.input));
+            out.stderr_line(&crate::cli::output::finding_text(
+                "warning", &w.code, &w.path, &w.message,
+            ));
+        }
     }
     let secs = took.as_secs_f64();
     let total = summary.results.len();
-    out.stderr_line(&format!(
-        "batch: {} rendered, {} failed, {} skipped of {total} in {secs:.2} s ({:.0} invoices/s) → {}",
-        summary.rendered,
-        summary.failed,
-        summary.skipped,
-        if secs > 0.0 { total as f64 / secs } else { 0.0 },
-        out_dir.display()
-    ));
+    let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
+    let counts = format!(
+        "{} rendered, {} failed, {} skipped",
+        summary.rendered, summary.failed, summary.skipped
+    );
+    let dir = out_dir.display();
+    if summary.interrupted {
+        let temp = match summary.left_behind.as_slice() {
+            [] => "no temporary file is left".to_string(),
+            files => format!("temporary files left: {}", files.join(", ")),
+        };
+        out.stderr_line(&format!(
+            "batch: interrupted after {total} input{} in {secs:.2} s: {counts} → {dir}; \
+             {temp}; run again with --skip-existing to resume",
+            if total == 1 { "" } else { "s" }
+        ));
+    } else {
+        out.stderr_line(&format!(
+            "batch: {counts} of {total} in {secs:.2} s ({rate:.0} invoices/s) → {dir}"
+        ));
+    }
 }
