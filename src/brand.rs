@@ -114,6 +114,11 @@ pub struct InvoiceSettings {
     pub footer: Option<String>,
     /// Account holder named in the payment block and the payment codes; default `Kravia`.
     pub payee_name: Option<String>,
+    /// Why lines at 0 % VAT carry no VAT (e.g. `Omsetning av bøker er fritatt
+    /// etter merverdiavgiftsloven § 6-4`), printed on every invoice that has
+    /// such a line. Required for Swedish and Finnish sellers once an invoice has
+    /// a 0 % line (`missing_exemption_reason`); a warning for Norwegian ones.
+    pub vat_exemption_reason: Option<String>,
 }
 
 /// Why a brand file could not be used.

@@ -60,8 +60,14 @@ pub enum Code {
     InvalidOrganizationNumber,
     /// The brand's seller lacks a name or has an invalid organisation number.
     InvalidSeller,
+    /// A line at 0 % VAT and no exemption reason in the brand file (an error
+    /// for Swedish and Finnish sellers, a warning for Norwegian ones).
+    MissingExemptionReason,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
+    /// Warning: a character that no font face can draw was replaced by a
+    /// visible mark (U+FFFD); the message names the code point.
+    GlyphReplaced,
     /// Warning: something was ignored or assumed (the message says what).
     Assumed,
 }
@@ -92,7 +98,9 @@ impl Code {
             Code::MissingBillingField => "missing_billing_field",
             Code::InvalidOrganizationNumber => "invalid_organization_number",
             Code::InvalidSeller => "invalid_seller",
+            Code::MissingExemptionReason => "missing_exemption_reason",
             Code::DatesDerived => "dates_derived",
+            Code::GlyphReplaced => "glyph_replaced",
             Code::Assumed => "assumed",
         }
     }

@@ -24,6 +24,8 @@ mod capture;
 pub mod code;
 mod codes;
 mod dates;
+mod delivery;
+mod exemption;
 mod identifiers;
 pub mod invoice;
 mod lines;
@@ -34,10 +36,13 @@ mod vat;
 
 pub use code::Code;
 pub use invoice::{
-    Account, BankBarcode, Buyer, CustomerKind, Discount, LegalLine, Line, LineKind, PaymentCodes,
-    PaymentDetails, PaymentQr, Seller, Totals, VatSummary, VerifiedInvoice,
+    Account, BankBarcode, Buyer, CustomerKind, Delivery, DeliveryPlace, Discount, LegalLine, Line,
+    LineKind, PaymentCodes, PaymentDetails, PaymentQr, PlaceSource, Seller, Totals, VatSummary,
+    VerifiedInvoice,
 };
 pub use report::{Finding, Report};
+
+use chrono::NaiveDate;
 
 use crate::brand::Brand;
 use crate::dintero::{Order, Session, Transaction};
@@ -83,6 +88,24 @@ impl Input<'_> {
     }
 }
 
+/// What the caller knows that the documents do not say.
+///
+/// ```
+/// use kravia_invoice::verify::VerifyOptions;
+/// let options = VerifyOptions {
+///     delivery_date: "2026-05-28".parse().ok(),
+///     ..VerifyOptions::default()
+/// };
+/// assert!(options.delivery_date.is_some());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// When the goods or services were delivered (`--delivery-date`). Without
+    /// it the invoice date is printed as the delivery date, with an `assumed`
+    /// warning.
+    pub delivery_date: Option<NaiveDate>,
+}
+
 /// Checks that `transaction` and `session` agree, that every payment detail is
 /// valid and that the brand's seller is complete; returns the normalised
 /// invoice, or a report listing every failure.
@@ -99,7 +122,21 @@ pub fn verify(
     session: Option<&Session>,
     brand: &Brand,
 ) -> Result<VerifiedInvoice, Report> {
-    match run(transaction, session, Some(brand)) {
+    verify_with(transaction, session, brand, &VerifyOptions::default())
+}
+
+/// [`verify`] with the caller's [`VerifyOptions`] (the delivery date).
+///
+/// # Errors
+///
+/// A [`Report`] with at least one error when any check fails.
+pub fn verify_with(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: &Brand,
+    options: &VerifyOptions,
+) -> Result<VerifiedInvoice, Report> {
+    match run(transaction, session, Some(brand), options) {
         Outcome::Invoice(invoice) => Ok(*invoice),
         Outcome::Report(report) => Err(report),
     }
@@ -116,7 +153,17 @@ pub fn check(
     session: Option<&Session>,
     brand: Option<&Brand>,
 ) -> Report {
-    match run(transaction, session, brand) {
+    check_with(transaction, session, brand, &VerifyOptions::default())
+}
+
+/// [`check`] with the caller's [`VerifyOptions`].
+pub fn check_with(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    options: &VerifyOptions,
+) -> Report {
+    match run(transaction, session, brand, options) {
         Outcome::Invoice(invoice) => Report {
             invoice_number: Some(invoice.invoice_number.clone()),
             errors: Vec::new(),
@@ -133,7 +180,12 @@ enum Outcome {
     Report(Report),
 }
 
-fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Brand>) -> Outcome {
+fn run(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    options: &VerifyOptions,
+) -> Outcome {
     let (session, sp) = match (session, transaction.session.as_deref()) {
         (Some(s), _) => (s, "session"),
         (None, Some(s)) => (s, "transaction.session"),
@@ -177,6 +229,13 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
     let payment = identifiers::payment_details(&input, currency, &mut f);
     let dates = dates::dates(&input, collection, kind, seller_country, &mut f);
     let buyer = billing::buyer(&input, kind, &mut f);
+    let delivery = delivery::delivery(
+        &input,
+        options.delivery_date,
+        dates.as_ref().map(|d| d.issue),
+        &mut f,
+    );
+    let vat_exemption_reason = exemption::reason(&input, &lines, seller_country, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
     let codes = match (&payment, &totals, currency, &dates) {
@@ -203,6 +262,7 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
         dates,
         totals,
         seller,
+        delivery,
     ) {
         (
             true,
@@ -213,6 +273,7 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
             Some(dates),
             Some(totals),
             Some(seller),
+            Some(delivery),
         ) => {
             let brand_locale = brand.and_then(|b| b.invoice.locale);
             Outcome::Invoice(Box::new(VerifiedInvoice {
@@ -221,6 +282,7 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
                 currency,
                 issue_date: dates.issue,
                 due_date: dates.due,
+                delivery,
                 dates_derived: dates.derived,
                 merchant_reference: clean(input.order.merchant_reference.as_deref()),
                 case_number: dates.case_number,
@@ -230,6 +292,7 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
                 order_discounts: vat::order_discounts(input.order),
                 lines,
                 vat,
+                vat_exemption_reason,
                 totals,
                 payment,
                 codes,
