@@ -61,6 +61,7 @@ pub mod client;
 pub mod color;
 pub mod country;
 pub mod dintero;
+pub mod error;
 pub mod file;
 pub mod locale;
 pub mod logo;
@@ -79,5 +80,6 @@ mod testdata;
 
 pub use brand::Brand;
 pub use country::Country;
+pub use error::{Error, ErrorKind};
 pub use money::{Currency, Money, Quantity, VatRate};
 pub use verify::{Report, VerifiedInvoice, verify};

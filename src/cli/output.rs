@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
+
 use super::exit::Outcome;
 use super::json::{FatalDoc, to_line};
 
@@ -42,9 +44,10 @@ impl Printer {
     }
 
     /// Reports a failure that is not about the documents (exit 1).
-    pub fn fatal(&mut self, json: bool, message: &str) -> Outcome {
+    pub fn fatal(&mut self, json: bool, error: &dyn std::fmt::Display) -> Outcome {
+        let message = error.to_string();
         if json {
-            self.json_line(&to_line(&FatalDoc::new(message)));
+            self.json_line(&to_line(&FatalDoc::new(&message)));
         } else {
             self.stderr_line(&format!("kravia-invoice: error: {message}"));
         }
@@ -55,7 +58,7 @@ impl Printer {
 /// Writes `bytes` to `path` so that no half-written file can exist: a temporary
 /// file beside it, flushed to disk, then renamed into place (replacing an
 /// existing file only now); the temporary file is removed on failure.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -63,7 +66,12 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("--output {}: not a file name", path.display()))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("--output {}: not a file name", path.display()),
+            )
+        })?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
@@ -73,7 +81,7 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("writing {}: {e}", path.display())
+        Error::wrap(ErrorKind::Output, e).context(format!("writing {}", path.display()))
     })
 }
 
@@ -142,7 +150,7 @@ impl Printer {
         let to_stdout = output.as_os_str() == "-";
         let written = if to_stdout {
             self.stdout_bytes(pdf)
-                .map_err(|e| format!("writing the PDF to stdout: {e}"))
+                .context(ErrorKind::Output, "writing the PDF to stdout")
         } else {
             write_atomic(output, pdf)
         };

@@ -1,5 +1,6 @@
 //! `render`: verify, then draw the invoice and write it atomically.
 
+use kravia_invoice::error::{Error, ErrorKind};
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 use kravia_invoice::verify::verify;
@@ -24,7 +25,12 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     if let Some(l) = &args.locale {
         match l.parse() {
             Ok(l) => options.locale = Some(l),
-            Err(e) => return out.fatal(args.json, &format!("--locale: {e}")),
+            Err(e) => {
+                return out.fatal(
+                    args.json,
+                    &Error::wrap(ErrorKind::Usage, e).context("--locale"),
+                );
+            }
         }
     }
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
@@ -35,7 +41,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     };
     let renderer = match Renderer::new(brand, options) {
         Ok(r) => r,
-        Err(e) => return out.fatal(args.json, &e.to_string()),
+        Err(e) => return out.fatal(args.json, &e),
     };
     if args.dump_layout {
         return match renderer.dump_layout(&invoice) {
@@ -43,7 +49,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
                 out.stdout_line(&text);
                 Outcome::Done
             }
-            Err(e) => out.fatal(args.json, &e.to_string()),
+            Err(e) => out.fatal(args.json, &e),
         };
     }
     let pdf = match renderer.render(&invoice) {

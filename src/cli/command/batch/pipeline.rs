@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use std::sync::{Mutex, PoisonError};
 
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
 use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
@@ -25,28 +26,30 @@ pub(super) struct Setup {
 }
 
 impl Setup {
-    pub(super) fn new(args: &BatchArgs) -> Result<Setup, String> {
+    pub(super) fn new(args: &BatchArgs) -> Result<Setup, Error> {
         let brand = input::brand(&args.brand)?;
         let mut options = RenderOptions::default();
         if let Some(l) = &args.locale {
-            options.locale = Some(l.parse::<Locale>().map_err(|e| format!("--locale: {e}"))?);
+            options.locale = Some(l.parse::<Locale>().context(ErrorKind::Usage, "--locale")?);
         }
         options.template = args.template.as_deref().map(TemplateSource::from_arg);
-        let renderer = Renderer::new(brand, options).map_err(|e| e.to_string())?;
+        let renderer = Renderer::new(brand, options)?;
+        let dir = args.out_dir.display().to_string();
         std::fs::create_dir_all(&args.out_dir)
-            .map_err(|e| format!("--out-dir {}: {e}", args.out_dir.display()))?;
+            .with_context(ErrorKind::Output, || format!("--out-dir {dir}"))?;
         if !args.out_dir.is_dir() {
-            return Err(format!(
-                "--out-dir {}: not a directory",
-                args.out_dir.display()
+            return Err(Error::new(
+                ErrorKind::Output,
+                format!("--out-dir {dir}: not a directory"),
             ));
         }
         // Prove the directory is writable before any invoice is rendered.
         let probe = args
             .out_dir
             .join(format!(".kravia-invoice-probe.{}", std::process::id()));
-        std::fs::write(&probe, b"")
-            .map_err(|e| format!("--out-dir {}: not writable: {e}", args.out_dir.display()))?;
+        std::fs::write(&probe, b"").with_context(ErrorKind::Output, || {
+            format!("--out-dir {dir}: not writable")
+        })?;
         let _ = std::fs::remove_file(&probe);
         Ok(Setup {
             renderer,
@@ -119,7 +122,7 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
                     output: path.display().to_string(),
                 },
             ),
-            Err(e) => Entry::fatal(input, "", &e),
+            Err(e) => Entry::fatal(input, "", &e.to_string()),
         };
         drop(pdf);
         if results.send((index, entry)).is_err() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
 use kravia_invoice::dintero::{Envelope, Session, Transaction};
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
 
 /// One input.
 pub(super) struct Job {
@@ -35,21 +36,22 @@ pub(super) enum Source {
 }
 
 impl Source {
-    pub(super) fn open(path: &Path) -> Result<Source, String> {
+    pub(super) fn open(path: &Path) -> Result<Source, Error> {
         if path.as_os_str() == "-" {
             return Ok(Source::Ndjson {
                 label: "stdin".to_string(),
                 reader: Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin())),
             });
         }
-        let meta =
-            std::fs::metadata(path).map_err(|e| format!("--input {}: {e}", path.display()))?;
+        let meta = std::fs::metadata(path)
+            .with_context(ErrorKind::Input, || format!("--input {}", path.display()))?;
         if meta.is_dir() {
             let mut entries = Vec::new();
-            let dir =
-                std::fs::read_dir(path).map_err(|e| format!("--input {}: {e}", path.display()))?;
+            let dir = std::fs::read_dir(path)
+                .with_context(ErrorKind::Input, || format!("--input {}", path.display()))?;
             for entry in dir {
-                let entry = entry.map_err(|e| format!("--input {}: {e}", path.display()))?;
+                let entry = entry
+                    .with_context(ErrorKind::Input, || format!("--input {}", path.display()))?;
                 let p = entry.path();
                 if p.is_dir() {
                     if p.join("transaction.json").is_file() {
@@ -67,7 +69,7 @@ impl Source {
             Ok(Source::Dir(entries))
         } else {
             let f = std::fs::File::open(path)
-                .map_err(|e| format!("--input {}: {e}", path.display()))?;
+                .with_context(ErrorKind::Input, || format!("--input {}", path.display()))?;
             Ok(Source::Ndjson {
                 label: path.display().to_string(),
                 reader: Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
