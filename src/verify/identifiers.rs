@@ -132,6 +132,8 @@ pub(super) fn payment_details(
         }
         None => None,
     };
+    // A Swedish BBAN meant as a giro number is never compared with the IBAN.
+    let mut giro = false;
     let account = match bban.as_deref() {
         None => None,
         Some(b) => match account_country(iban.as_ref(), currency) {
@@ -147,9 +149,13 @@ pub(super) fn payment_details(
                 }
             },
             Some(Country::Se) => match swedish_giro(b) {
-                Ok(Some(giro)) => Some(giro),
+                Ok(Some(account)) => {
+                    giro = true;
+                    Some(account)
+                }
                 Ok(None) => iban.is_none().then(|| Account::Other(b.to_string())),
                 Err(e) => {
+                    giro = true;
                     f.error(Code::InvalidAccountNumber, meta_path(metadata::BBAN), e);
                     None
                 }
@@ -158,7 +164,6 @@ pub(super) fn payment_details(
             _ => iban.is_none().then(|| Account::Other(b.to_string())),
         },
     };
-    let giro = matches!(account, Some(Account::Bankgiro(_) | Account::Plusgiro(_)));
     if let (Some(i), Some(b), false) = (&iban, bban.as_deref(), giro)
         && !i.carries_bban(b)
     {
