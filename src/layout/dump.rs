@@ -146,6 +146,8 @@ fn item(out: &mut String, item: &Item) {
                 FontFace::Regular => "regular",
                 FontFace::Bold => "bold",
                 FontFace::Mono => "mono",
+                FontFace::Emoji => "emoji",
+                FontFace::Extra(_) => crate::font::fonts().face(t.face).postscript_name(),
             };
             let role = match t.role {
                 TextRole::Plain => "",

@@ -354,19 +354,23 @@ mod tests {
     }
 
     #[test]
-    fn missing_glyph_is_an_error_naming_the_character() {
+    fn other_scripts_and_emoji_are_drawn_in_their_faces_and_nothing_is_dropped() {
         let mut inv = no_b2b();
-        inv.lines[1].description = "Tekanne 漢 porselen".into();
-        let e = layout(&inv, &brand(), &classic(), Locale::Nb).unwrap_err();
-        assert!(
-            matches!(e, LayoutError::MissingGlyph { ch: '漢', .. }),
-            "{e:?}"
-        );
-        let s = e.to_string();
-        assert!(
-            s.contains("U+6F22") && s.contains("lines[1].description"),
-            "{s}"
-        );
+        inv.lines[1].description = "Julegave 🎁 eske til Nguyễn".into();
+        inv.lines[2].description = "Tekanne \u{10FFFD} porselen".into();
+        let mut b = brand();
+        b.fonts = crate::font::FontChain::bundled_only();
+        let doc = layout(&inv, &b, &classic(), Locale::Nb).unwrap();
+        let p = &doc.pages[0];
+        // One run per face, side by side: the text comes back whole.
+        let parts: Vec<&TextRun> = texts(p)
+            .filter(|t| ["Julegave ", "🎁", " eske til Nguyễn"].contains(&t.text.as_str()))
+            .collect();
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert_eq!(parts[1].face, FontFace::Emoji);
+        assert!(parts[0].x.0 < parts[1].x.0 && parts[1].x.0 < parts[2].x.0);
+        // What no face draws is the visible replacement mark (verify warned).
+        assert!(has_text(p, "Tekanne \u{FFFD} porselen"), "replacement");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::locale::Locale;
 use crate::pdf::{PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
+use crate::verify::{Code, Finding, VerifyOptions};
 
 mod read_back;
 
@@ -33,6 +34,12 @@ pub struct RenderOptions {
     pub locale: Option<Locale>,
     /// PDF output switches.
     pub pdf: PdfOptions,
+    /// What [`Renderer::verify`] is told (the delivery date, `--delivery-date`).
+    pub verify: VerifyOptions,
+    /// Refuse an invoice in which a character had to be replaced because no
+    /// font can draw it (`--strict-glyphs`): [`RenderError::GlyphReplaced`]
+    /// instead of a PDF with the visible mark.
+    pub strict_glyphs: bool,
 }
 
 /// Why an invoice could not be rendered.
@@ -59,9 +66,22 @@ pub enum RenderError {
         /// What was drawn (empty when nothing was).
         found: String,
     },
+    /// Strict glyphs: the invoice has characters no font can draw (each
+    /// `glyph_replaced` finding names the field and the code point). Nothing
+    /// was written.
+    #[error("strict glyphs: {}", glyph_list(.0))]
+    GlyphReplaced(Vec<Finding>),
     /// The PDF backend failed.
     #[error(transparent)]
     Pdf(#[from] PdfError),
+}
+
+fn glyph_list(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} ({})", f.message, f.path))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The template to use: `options`, else the brand's `[invoice] template`, else `classic`.
@@ -118,6 +138,8 @@ pub struct Renderer {
     /// `--locale`, else the brand's; `None`: the invoice's own default.
     locale: Option<Locale>,
     pdf: PdfOptions,
+    verify: VerifyOptions,
+    strict_glyphs: bool,
 }
 
 impl Renderer {
@@ -134,6 +156,8 @@ impl Renderer {
             brand,
             template,
             pdf: options.pdf,
+            verify: options.verify,
+            strict_glyphs: options.strict_glyphs,
         })
     }
 
@@ -158,10 +182,11 @@ impl Renderer {
     ///
     /// The [`Report`](crate::Report) of every failed check.
     pub fn verify(&self, documents: &Envelope) -> Result<VerifiedInvoice, crate::Report> {
-        crate::verify::verify(
+        crate::verify::verify_with(
             &documents.transaction,
             documents.session.as_ref(),
             &self.brand,
+            &self.verify,
         )
     }
 
@@ -197,6 +222,17 @@ impl Renderer {
     /// Layout errors; [`RenderError::ReadBack`] when the drawn text disagrees
     /// with the invoice; PDF errors.
     pub fn render(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
+        if self.strict_glyphs {
+            let replaced: Vec<Finding> = invoice
+                .warnings
+                .iter()
+                .filter(|w| w.code == Code::GlyphReplaced)
+                .cloned()
+                .collect();
+            if !replaced.is_empty() {
+                return Err(RenderError::GlyphReplaced(replaced));
+            }
+        }
         let locale = self.locale_for(invoice);
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;

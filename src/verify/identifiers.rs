@@ -243,7 +243,7 @@ fn swedish_giro(text: &str) -> Result<Option<Account>, String> {
         return Ok(None);
     }
     let digits = t.chars().filter(char::is_ascii_digit).count();
-    if digits > 8 || digits < 2 {
+    if !(2..=8).contains(&digits) {
         return Ok(None);
     }
     let after_hyphen = t

@@ -26,6 +26,7 @@ mod codes;
 mod dates;
 mod delivery;
 mod exemption;
+mod glyphs;
 mod identifiers;
 pub mod invoice;
 mod lines;
@@ -276,7 +277,7 @@ fn run(
             Some(delivery),
         ) => {
             let brand_locale = brand.and_then(|b| b.invoice.locale);
-            Outcome::Invoice(Box::new(VerifiedInvoice {
+            let mut invoice = VerifiedInvoice {
                 invoice_number: number,
                 kind,
                 currency,
@@ -297,8 +298,13 @@ fn run(
                 payment,
                 codes,
                 prices_incl_vat: kind == CustomerKind::Consumer,
-                warnings: f.warnings,
-            }))
+                warnings: Vec::new(),
+            };
+            let default_chain = crate::font::FontChain::default();
+            let chain = brand.map_or(&default_chain, |b| &b.fonts);
+            glyphs::clean(&mut invoice, &input, chain, &mut f);
+            invoice.warnings = f.warnings;
+            Outcome::Invoice(Box::new(invoice))
         }
         _ => {
             if f.errors.is_empty() && brand.is_some() {
