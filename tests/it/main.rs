@@ -7,6 +7,7 @@ mod cli;
 mod client;
 mod codes;
 mod fixtures;
+mod glyphs;
 mod pdf_text;
 mod properties;
 mod robustness;
