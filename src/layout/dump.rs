@@ -160,6 +160,8 @@ fn item(out: &mut String, item: &Item) {
                 TextRole::Total => " total",
                 TextRole::AmountToPay => " amount_to_pay",
                 TextRole::VirtualBarcode => " virtual_barcode",
+                TextRole::LineNet => " line_net",
+                TextRole::LineGross => " line_gross",
             };
             let _ = writeln!(
                 out,

@@ -81,6 +81,7 @@ fn cell_run(
     top: f32,
     font: Font,
     line: &str,
+    role: TextRole,
     field: &str,
 ) -> Result<(), LayoutError> {
     let face = text::face_for(font.face, line, field)?;
@@ -96,7 +97,7 @@ fn cell_run(
         top,
         font.with_face(face),
         line,
-        TextRole::Plain,
+        role,
         field,
     )?;
     Ok(())
@@ -144,6 +145,7 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
                 top + i as f32 * lh,
                 font,
                 l,
+                TextRole::Plain,
                 "label",
             )?;
         }
@@ -261,6 +263,13 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                     let mut p = Piece::new(ctx, font.with_face(face).with_size(size), value, 0.0);
                     // A shrunk number keeps the row's baseline and line height.
                     p.dy = ctx.baseline(0.0, font.size) - ctx.baseline(0.0, size);
+                    if c.field == ColumnField::Amount {
+                        p.role = if ctx.prices_incl {
+                            TextRole::LineGross
+                        } else {
+                            TextRole::LineNet
+                        };
+                    }
                     p.lh = ctx.lh(font.size);
                     pieces.push(p);
                 }
@@ -315,6 +324,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                         top + p.dy,
                         p.font,
                         &p.text,
+                        p.role,
                         "lines",
                     )?;
                     top += p.lh;
@@ -343,6 +353,8 @@ struct Piece {
     indent: f32,
     /// Vertical shift of the baseline (shrunk numbers).
     dy: f32,
+    /// What the text is (line amounts are read back).
+    role: TextRole,
 }
 
 impl Piece {
@@ -353,6 +365,7 @@ impl Piece {
             text,
             indent,
             dy: 0.0,
+            role: TextRole::Plain,
         }
     }
 }

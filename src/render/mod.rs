@@ -348,6 +348,7 @@ mod tests {
             (TextRole::VatAmount, "VAT per rate"),
             (TextRole::Total, "total"),
             (TextRole::AmountToPay, "amount to pay"),
+            (TextRole::LineNet, "line amounts excl. VAT"),
         ] {
             match tamper(role, "1") {
                 RenderError::ReadBack { field: f, .. } => assert_eq!(f, field),
