@@ -365,7 +365,10 @@ mod tests {
             .map(|r| r.text.as_str())
             .collect();
         // 3 × 39,13 = 117,39: the page adds up.
-        assert_eq!(net, ["3\u{202F}794,40", "117,39", "2\u{202F}541,96", "79,20"]);
+        assert_eq!(
+            net,
+            ["3\u{202F}794,40", "117,39", "2\u{202F}541,96", "79,20"]
+        );
         assert!(has_text(p, "39,13"));
         assert!(has_text(p, "7\u{202F}824,00\u{A0}NOK"));
         let fi = fi_b2c();
@@ -392,7 +395,10 @@ mod tests {
                 let doc = layout(&inv, &brand(), &t, loc).unwrap();
                 let p = &doc.pages[0];
                 assert!(has_text(p, date) && has_text(p, place), "{name} {loc}");
-                let all: String = texts(p).map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+                let all: String = texts(p)
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 assert!(all.contains("Fossegrenda 30"), "{name} {loc}");
                 assert!(all.contains(&loc.format_date(inv.delivery.date)));
             }

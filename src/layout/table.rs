@@ -91,15 +91,7 @@ fn cell_run(
         Align::Right => x + w - tw,
         Align::Center => x + (w - tw) / 2.0,
     };
-    ctx.run(
-        items,
-        x,
-        top,
-        font.with_face(face),
-        line,
-        role,
-        field,
-    )?;
+    ctx.run(items, x, top, font.with_face(face), line, role, field)?;
     Ok(())
 }
 
