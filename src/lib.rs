@@ -51,10 +51,6 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-// Lets test-support files shared with the benchmarks name the crate as users do.
-#[cfg(test)]
-extern crate self as kravia_invoice;
-
 pub mod brand;
 #[cfg(feature = "client")]
 pub mod client;
@@ -75,8 +71,10 @@ pub mod pdf;
 pub mod render;
 pub mod template;
 
-#[cfg(test)]
-mod testdata;
+#[cfg(any(test, feature = "testkit"))]
+#[doc(hidden)]
+#[path = "../tests/support/testkit.rs"]
+pub mod testkit;
 
 pub use brand::Brand;
 pub use country::Country;

@@ -139,7 +139,7 @@ mod tests {
     use crate::layout::document::{Rect, TextRun};
     use crate::money::Money;
     use crate::template::BUILTIN;
-    use crate::testdata::*;
+    use crate::testkit::*;
 
     fn texts(page: &Page) -> impl Iterator<Item = &TextRun> {
         page.items.iter().filter_map(|i| match i {
@@ -501,7 +501,7 @@ mod tests {
         inv.lines[0].amount = Money::from_minor(150_000_000);
         inv.lines[0].vat_amount = Money::from_minor(30_478_088);
         inv.lines[0].net = inv.lines[0].amount - inv.lines[0].vat_amount;
-        crate::testdata::finish(&mut inv);
+        crate::testkit::finish(&mut inv);
         // verify leaves the barcode out above 999 999.99 EUR (with a warning)
         inv.codes.fi_barcode = None;
         let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();

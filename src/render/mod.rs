@@ -259,7 +259,7 @@ mod tests {
     use super::*;
     use crate::layout::TextRole;
     use crate::template::BUILTIN;
-    use crate::testdata::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
+    use crate::testkit::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
 
     fn options(template: &str, locale: Locale) -> RenderOptions {
         RenderOptions {
