@@ -766,6 +766,12 @@ mod tests {
     use super::*;
 
     const ALL: [FontFace; 3] = [FontFace::Regular, FontFace::Bold, FontFace::Mono];
+    const ALL4: [FontFace; 4] = [
+        FontFace::Regular,
+        FontFace::Bold,
+        FontFace::Mono,
+        FontFace::Emoji,
+    ];
 
     /// What the brief promises every face covers.
     fn required() -> String {
@@ -800,10 +806,72 @@ mod tests {
     }
 
     #[test]
+    fn text_faces_cover_every_european_script_and_emoji_has_its_face() {
+        let scripts = "Nguyễn Thị Phương Thảo ắằẳẵặ ếềểễệ ốồổỗộ ớờởỡợ ứừửữự ỳỷỹỵ Đđ \
+            Zażółć gęślą jaźń Þórður Guðjónsson Ŋŧđžǯǥǩʒ Ș ș Ț ț \
+            Αθήνα ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ άέήίόύώϊϋΐΰ \
+            Москва Київ ґєїі Ўў Ђђ Љљ Њњ Ћћ Џџ Ӂӂ Әә Өө Үү ₽ ₴ \u{FFFD}";
+        for f in [FontFace::Regular, FontFace::Bold] {
+            assert_eq!(fonts().face(f).first_missing(scripts), None, "{f:?}");
+        }
+        let emoji = fonts().face(FontFace::Emoji);
+        assert_eq!(emoji.parse_error(), None);
+        assert_eq!(emoji.first_missing("🎁❤👍🏽😀🚀🍕🎄☃✔\u{FE0F}\u{200D}"), None);
+        assert!(!emoji.has_glyph('A') && !emoji.has_glyph('7'));
+        // The invisible parts of emoji sequences take no room.
+        assert_eq!(emoji.advance('\u{FE0F}'), Some(0.0));
+        let chain = FontChain::bundled_only();
+        assert_eq!(
+            chain.resolve(FontFace::Regular, 'ы'),
+            Some(FontFace::Regular)
+        );
+        assert_eq!(chain.resolve(FontFace::Mono, 'ы'), Some(FontFace::Regular));
+        assert_eq!(chain.resolve(FontFace::Bold, '🎁'), Some(FontFace::Emoji));
+        assert_eq!(chain.resolve(FontFace::Regular, '漢'), None);
+        assert_eq!(
+            chain.segments(FontFace::Bold, "Gave 🎁!"),
+            [
+                (FontFace::Bold, "Gave ".to_string()),
+                (FontFace::Emoji, "🎁".to_string()),
+                (FontFace::Bold, "!".to_string())
+            ]
+        );
+        assert_eq!(
+            chain.segments(FontFace::Regular, "a\u{10FFFD}"),
+            [(FontFace::Regular, "a\u{FFFD}".to_string())]
+        );
+        // Resource names are fixed for the bundled faces.
+        let names: Vec<&str> = [
+            FontFace::Regular,
+            FontFace::Bold,
+            FontFace::Mono,
+            FontFace::Emoji,
+        ]
+        .iter()
+        .map(|f| fonts().face(*f).resource_name())
+        .collect();
+        assert_eq!(names, ["F1", "F2", "F3", "F4"]);
+    }
+
+    #[test]
+    fn a_font_dir_adds_its_faces_to_the_chain() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts");
+        let chain = FontChain::new(Some(&dir), false).unwrap();
+        let face = chain.resolve(FontFace::Regular, 'ש').unwrap();
+        assert!(matches!(face, FontFace::Extra(_)), "{face:?}");
+        assert!(fonts().face(face).postscript_name().contains("Hebrew"));
+        assert!(fonts().face(face).resource_name().starts_with("FX"));
+        // Loaded once: the same face again.
+        let again = FontChain::new(Some(&dir), false).unwrap();
+        assert_eq!(again.resolve(FontFace::Bold, 'ש'), Some(face));
+        assert!(FontChain::new(Some(&dir.join("nope")), false).is_err());
+    }
+
+    #[test]
     fn spaces_have_glyphs_of_their_own() {
         // Distinct glyphs matter: the ToUnicode map is keyed by glyph, so two
         // characters sharing one glyph would extract as the same character.
-        for f in ALL {
+        for f in ALL4 {
             let face = fonts().face(f);
             let mut seen = std::collections::BTreeMap::new();
             for c in face.chars() {
@@ -813,7 +881,10 @@ mod tests {
                 }
             }
             for c in [' ', '\u{00A0}', '\u{2009}', '\u{202F}'] {
-                assert!(face.has_glyph(c), "{f:?} lacks {c:?}");
+                assert!(
+                    f == FontFace::Emoji || face.has_glyph(c),
+                    "{f:?} lacks {c:?}"
+                );
             }
         }
     }
