@@ -164,6 +164,7 @@ macro_rules! from_error {
 from_error! {
     crate::dintero::ParseError => Input,
     crate::file::ReadError => Input,
+    crate::file::WriteError => Output,
     crate::brand::BrandError => Brand,
     crate::template::TemplateError => Template,
     crate::render::RenderError => Render,

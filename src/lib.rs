@@ -45,7 +45,8 @@
 //!
 //! The modules, in the order data flows: [`dintero`] (wire models), [`verify`]
 //! (cross-checks, [`Report`], [`VerifiedInvoice`]), [`payment`] (identifier
-//! maths and payment codes), [`template`] and [`locale`], [`layout`], [`pdf`],
+//! maths and payment codes), [`template`] and [`locale`], [`layout`], [`pdf`]
+//! and [`einvoice`] (the PEPPOL BIS 3 / EHF UBL),
 //! [`render`]; with the `client` feature, `client` talks to Dintero.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -65,10 +66,13 @@ pub mod money;
 pub mod payment;
 pub mod verify;
 
+pub mod einvoice;
 pub mod font;
 pub mod layout;
 pub mod pdf;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod service;
 pub mod template;
 
 #[cfg(any(test, feature = "testkit"))]

@@ -55,34 +55,12 @@ impl Printer {
     }
 }
 
-/// Writes `bytes` to `path` so that no half-written file can exist: a temporary
-/// file beside it, flushed to disk, then renamed into place (replacing an
-/// existing file only now); the temporary file is removed on failure.
+/// Writes `bytes` to `path` so that no half-written file can exist (see
+/// [`kravia_invoice::file::write_atomic`]: an exclusive temporary file with an
+/// unpredictable name, flushed, renamed into place; only a regular file or a
+/// new path is replaced).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::Usage,
-                format!("--output {}: not a file name", path.display()),
-            )
-        })?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::wrap(ErrorKind::Output, e).context(format!("writing {}", path.display()))
-    })
+    Ok(kravia_invoice::file::write_atomic(path, bytes)?)
 }
 
 /// One finding as the CLI prints it everywhere (check, render, batch):
@@ -152,7 +130,13 @@ impl Printer {
             self.stdout_bytes(pdf)
                 .context(ErrorKind::Output, "writing the PDF to stdout")
         } else {
-            write_atomic(output, pdf)
+            // Temporary files of this output left by a killed run go too.
+            write_atomic(output, pdf).inspect(|()| {
+                kravia_invoice::file::remove_stale_temp_files_of(
+                    output,
+                    kravia_invoice::file::STALE_TEMP_AGE,
+                );
+            })
         };
         if let Err(e) = written {
             return self.fatal(json, &e);

@@ -64,6 +64,7 @@ impl DinteroClient {
         // here for bearer requests (never for this basic-auth one).
         let fresh = Box::pin(self.request_token()).await?;
         let value = fresh.value.clone();
+        self.remember_token(&value);
         *slot = Some(fresh);
         Ok(value)
     }

@@ -17,13 +17,17 @@
 //!
 //! 200 carries the transaction; 202 means Dintero accepted the capture and
 //! adds the event later, so the transaction is read until it appears. A
-//! capture is never retried blindly: after a timeout, a connection error, a
-//! 429 or a 5xx the transaction is read first; it is sent again only when the
-//! transaction shows no capture event at all.
+//! capture is sent again only when Dintero certainly did not act on it (401,
+//! 429, no connection). After an ambiguous outcome (a timeout, a 5xx, a
+//! connection lost after sending) it is never sent again in the same run: the
+//! transaction is read for a bounded settle period, and when no event appears
+//! the outcome is reported as unknown ([`ClientError::CaptureUnknown`]); a
+//! re-run reads first and so never captures twice. All waiting, `Retry-After`
+//! included, is bounded by the wait given.
 
 use std::collections::HashSet;
 use std::str::FromStr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -32,7 +36,7 @@ use crate::dintero::{Item, ShippingOption, Transaction};
 
 use super::DinteroClient;
 use super::error::ClientError;
-use super::request::{AuthMode, Call, Verb};
+use super::request::{AuthMode, Call, Failure, Verb};
 
 const KINDS: [&str; 2] = ["INITIATE_CAPTURE", "CAPTURE"];
 
@@ -246,30 +250,81 @@ pub(crate) fn capture_body(transaction: &Transaction) -> Result<Value, ClientErr
     Ok(Value::Object(body))
 }
 
+/// The least time given to one request, even when the wait is (nearly) over:
+/// a capture must be able to go out, and its outcome to be read once.
+const MIN_REQUEST: Duration = Duration::from_secs(1);
+
+/// Why the outcome of a sent capture is not known.
+enum Ambiguous {
+    /// An answer that does not say (a 5xx).
+    Status(ClientError),
+    /// No answer: a timeout or a connection lost after sending.
+    NoAnswer(ClientError),
+}
+
+impl Ambiguous {
+    fn into_cause(self) -> String {
+        match self {
+            Ambiguous::Status(e) | Ambiguous::NoAnswer(e) => e.to_string(),
+        }
+    }
+}
+
 impl DinteroClient {
-    /// Captures `transaction` for merchant delivery, once.
+    /// Captures `transaction` for merchant delivery, once; all waiting (the
+    /// request itself, `Retry-After`, an accepted or ambiguous capture
+    /// settling) is bounded by the client's capture wait (see
+    /// [`capture_for_merchant_delivery_within`](Self::capture_for_merchant_delivery_within)).
+    ///
+    /// # Errors
+    ///
+    /// As for [`capture_for_merchant_delivery_within`](Self::capture_for_merchant_delivery_within).
+    pub async fn capture_for_merchant_delivery(
+        &self,
+        transaction: &Transaction,
+    ) -> Result<CaptureOutcome, ClientError> {
+        let wait = self.settings.capture_wait;
+        self.guard(self.capture_within(transaction, wait).await)
+    }
+
+    /// Captures `transaction` for merchant delivery, once, waiting at most
+    /// `wait` in all (at least one request and one read are always made).
     ///
     /// Sends nothing when the transaction already has a successful
     /// `INITIATE_CAPTURE` or `CAPTURE` event ([`CaptureOutcome::AlreadyStarted`]).
     /// Otherwise posts the capture (see the module docs for the body), and
     /// returns the transaction that shows the successful event: from a 200,
-    /// or read again after a 202 until the event appears (at most the
-    /// client's capture wait). After a timeout, a connection error, a 429 or a
-    /// 5xx the transaction is read before anything else, and the capture is
-    /// sent again (within the retry policy's attempts) only when no capture
-    /// event is there.
+    /// or read again after a 202 until the event appears.
+    ///
+    /// A capture is sent again only when Dintero certainly did not act on it:
+    /// a 401 (once, with a new token), a 429 (after `Retry-After`, when that
+    /// fits in `wait`) or a connection that could not be made. After an
+    /// ambiguous outcome (a timeout, a 5xx, a connection lost after sending)
+    /// it is **never** sent again in this call: the transaction is read until
+    /// the event appears or `wait` is over.
     ///
     /// # Errors
     ///
     /// [`ClientError::CaptureNotPossible`] (nothing sent) when the status is
     /// not `AUTHORIZED` or the lines do not add up to the amount;
-    /// [`ClientError::Http`] for a 4xx; [`ClientError::CaptureFailed`] when
-    /// Dintero records the capture as failed or no event appears after every
-    /// attempt; [`ClientError::CapturePending`] when an accepted capture has
-    /// not completed in time.
-    pub async fn capture_for_merchant_delivery(
+    /// [`ClientError::Http`] for a 4xx (a 429 whose `Retry-After` does not fit
+    /// in `wait`); [`ClientError::CaptureFailed`] when Dintero records the
+    /// capture as failed; [`ClientError::CaptureUnknown`] when the outcome was
+    /// ambiguous and no event appeared in time (re-run to continue: a re-run
+    /// reads first and never captures twice); [`ClientError::CapturePending`]
+    /// when an accepted capture has not completed in time.
+    pub async fn capture_for_merchant_delivery_within(
         &self,
         transaction: &Transaction,
+        wait: Duration,
+    ) -> Result<CaptureOutcome, ClientError> {
+        self.guard(self.capture_within(transaction, wait).await)
+    }
+
+    async fn capture_within(
+        &self,
+        transaction: &Transaction,
+        wait: Duration,
     ) -> Result<CaptureOutcome, ClientError> {
         if has_collection_event(transaction) {
             return Ok(CaptureOutcome::AlreadyStarted);
@@ -293,25 +348,32 @@ impl DinteroClient {
             });
         }
         let body = capture_body(transaction)?;
+        let started = Instant::now();
+        let deadline = started + wait;
         let url = self
             .base
             .join(&["transactions", &transaction.id, "capture"]);
-        let call = Call {
-            verb: Verb::Post,
-            url: url.url(),
-            auth: AuthMode::Bearer,
-            body: Some(&body),
-            timeout: self.settings.timeout,
-            limit: self.settings.max_body,
-            accept: "application/json",
-        };
         let policy = &self.settings.retry;
         let attempts = policy.attempts();
         let mut attempt = 1;
         let mut renewed = false;
         loop {
-            let token = self.bearer().await?;
-            let (uncertain, retry_after) = match self.send(&call, Some(&token)).await {
+            let timeout = self.settings.timeout.min(left(deadline).max(MIN_REQUEST));
+            let call = Call {
+                verb: Verb::Post,
+                url: url.url(),
+                auth: AuthMode::Bearer,
+                body: Some(&body),
+                timeout,
+                limit: self.settings.max_body,
+                accept: "application/json",
+            };
+            let token = match tokio::time::timeout(timeout, self.bearer()).await {
+                Ok(t) => t?,
+                // Nothing was sent yet.
+                Err(_) => return Err(Failure::Timeout.into_error(&call, 1)),
+            };
+            let outcome = match self.send(&call, Some(&token)).await {
                 Ok(reply) if reply.status == 401 && !renewed => {
                     // Refused before anything happened: once more with a new token.
                     self.forget_token().await;
@@ -329,61 +391,118 @@ impl DinteroClient {
                             reason,
                         }),
                         // Accepted (202), or an answer that does not say yet.
-                        _ => self.await_capture(transaction).await,
+                        _ => self.await_capture(transaction, deadline).await,
                     };
                 }
-                Ok(reply) if reply.status == 429 || reply.status >= 500 => {
-                    (call.status_error(&reply), reply.retry_after)
+                Ok(reply) if reply.status == 429 => {
+                    // Refused unprocessed: sent again after Retry-After, if
+                    // that fits in the wait.
+                    let pause = policy.pause_within(attempt, reply.retry_after, left(deadline));
+                    match pause {
+                        Some(p) if attempt < attempts => {
+                            tokio::time::sleep(p).await;
+                            attempt += 1;
+                            continue;
+                        }
+                        _ => return Err(call.status_error(&reply)),
+                    }
                 }
+                Ok(reply) if reply.status >= 500 => Ambiguous::Status(call.status_error(&reply)),
                 Ok(reply) => return Err(call.status_error(&reply)),
-                Err(failure) => (failure.into_error(&call, attempt), None),
-            };
-            // The outcome is unknown: read the transaction before deciding.
-            tokio::time::sleep(policy.pause(attempt, retry_after)).await;
-            let (after, raw) = self.get_transaction_with_body(&transaction.id).await?;
-            match verdict(transaction, &after, &raw) {
-                Verdict::Succeeded => return Ok(CaptureOutcome::Captured(Box::new(after))),
-                Verdict::Failed(reason) => {
-                    return Err(ClientError::CaptureFailed {
-                        transaction_id: transaction.id.clone(),
-                        reason,
-                    });
+                Err(failure) if failure.is_unsent() => {
+                    // No connection: the capture never left.
+                    match policy.pause_within(attempt, None, left(deadline)) {
+                        Some(p) if attempt < attempts => {
+                            tokio::time::sleep(p).await;
+                            attempt += 1;
+                            continue;
+                        }
+                        _ => return Err(failure.into_error(&call, attempt)),
+                    }
                 }
-                Verdict::Pending => {}
-            }
-            if attempt >= attempts {
-                return Err(ClientError::CaptureFailed {
-                    transaction_id: transaction.id.clone(),
-                    reason: format!(
-                        "no INITIATE_CAPTURE or CAPTURE event after {attempt} attempt{}; the last: {uncertain}",
-                        if attempt == 1 { "" } else { "s" }
-                    ),
-                });
-            }
-            attempt += 1;
+                Err(failure) => Ambiguous::NoAnswer(failure.into_error(&call, attempt)),
+            };
+            return self.settle(transaction, started, deadline, outcome).await;
         }
     }
 
-    /// Reads the transaction until the capture's event appears.
-    async fn await_capture(&self, before: &Transaction) -> Result<CaptureOutcome, ClientError> {
+    /// After an ambiguous capture: reads the transaction (never captures)
+    /// until its event appears or the deadline passes; at least once.
+    async fn settle(
+        &self,
+        before: &Transaction,
+        started: Instant,
+        deadline: Instant,
+        cause: Ambiguous,
+    ) -> Result<CaptureOutcome, ClientError> {
+        let mut interval = self.settings.poll_interval.max(Duration::from_millis(1));
+        let cap = self.settings.retry.max_delay.max(interval);
+        let mut last_read_error = None;
+        loop {
+            let read = tokio::time::timeout(
+                left(deadline).max(MIN_REQUEST),
+                self.get_transaction_with_body(&before.id),
+            )
+            .await;
+            match read {
+                Ok(Ok((after, raw))) => match verdict(before, &after, &raw) {
+                    Verdict::Succeeded => return Ok(CaptureOutcome::Captured(Box::new(after))),
+                    Verdict::Failed(reason) => {
+                        return Err(ClientError::CaptureFailed {
+                            transaction_id: before.id.clone(),
+                            reason,
+                        });
+                    }
+                    Verdict::Pending => {}
+                },
+                Ok(Err(e)) => last_read_error = Some(e.to_string()),
+                Err(_) => break,
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            tokio::time::sleep(interval.min(deadline - now)).await;
+            interval = (interval * 2).min(cap);
+        }
+        let mut cause = cause.into_cause();
+        if let Some(e) = last_read_error {
+            cause.push_str(&format!("; reading it back: {e}"));
+        }
+        Err(ClientError::CaptureUnknown {
+            transaction_id: before.id.clone(),
+            cause,
+            waited: started.elapsed(),
+        })
+    }
+
+    /// Reads the transaction until the capture's event appears (after a 202).
+    async fn await_capture(
+        &self,
+        before: &Transaction,
+        deadline: Instant,
+    ) -> Result<CaptureOutcome, ClientError> {
         let started = Instant::now();
-        let deadline = started + self.settings.capture_wait;
-        let mut interval = self
-            .settings
-            .poll_interval
-            .max(std::time::Duration::from_millis(1));
+        let mut interval = self.settings.poll_interval.max(Duration::from_millis(1));
         let cap = self.settings.retry.max_delay.max(interval);
         loop {
-            let (after, raw) = self.get_transaction_with_body(&before.id).await?;
-            match verdict(before, &after, &raw) {
-                Verdict::Succeeded => return Ok(CaptureOutcome::Captured(Box::new(after))),
-                Verdict::Failed(reason) => {
-                    return Err(ClientError::CaptureFailed {
-                        transaction_id: before.id.clone(),
-                        reason,
-                    });
+            let read = tokio::time::timeout(
+                left(deadline).max(MIN_REQUEST),
+                self.get_transaction_with_body(&before.id),
+            )
+            .await;
+            if let Ok(read) = read {
+                let (after, raw) = read?;
+                match verdict(before, &after, &raw) {
+                    Verdict::Succeeded => return Ok(CaptureOutcome::Captured(Box::new(after))),
+                    Verdict::Failed(reason) => {
+                        return Err(ClientError::CaptureFailed {
+                            transaction_id: before.id.clone(),
+                            reason,
+                        });
+                    }
+                    Verdict::Pending => {}
                 }
-                Verdict::Pending => {}
             }
             let now = Instant::now();
             if now >= deadline {
@@ -396,6 +515,11 @@ impl DinteroClient {
             interval = (interval * 2).min(cap);
         }
     }
+}
+
+/// The time left until `deadline` (zero once it has passed).
+fn left(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
 }
 
 #[cfg(test)]

@@ -282,6 +282,21 @@ pub enum ClientError {
         /// How long was waited.
         waited: Duration,
     },
+    /// A capture was sent but its outcome is unknown (a timeout, a 5xx, a
+    /// connection lost), and no event appeared while the transaction was read
+    /// again. No second capture was sent.
+    #[error(
+        "transaction {transaction_id}: capture outcome unknown: {cause}; no INITIATE_CAPTURE or CAPTURE event appeared within {}. No second capture was sent: re-run to continue (a re-run reads the transaction first and never captures twice)",
+        seconds(waited)
+    )]
+    CaptureUnknown {
+        /// The transaction.
+        transaction_id: String,
+        /// What made the outcome unknown.
+        cause: String,
+        /// How long was waited in all.
+        waited: Duration,
+    },
     /// The transaction has neither an embedded session nor a `session_id`.
     #[error("transaction {transaction_id} has no session_id, so its order cannot be read")]
     NoSession {

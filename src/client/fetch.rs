@@ -1,7 +1,7 @@
 //! The whole flow in one call: read, capture when asked, wait for the payment
 //! details, verify, render; async and blocking.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::brand::Brand;
 use crate::dintero::{Session, Transaction};
@@ -30,8 +30,9 @@ pub struct FetchOptions {
     /// Capture the transaction when it has no successful `INITIATE_CAPTURE` or
     /// `CAPTURE` event (never otherwise). Default `false`.
     pub capture: bool,
-    /// How long to wait for the `kravia:payment_details:*` keys once
-    /// collection has started. Default [`DEFAULT_WAIT`].
+    /// How long to wait in all: for a capture to settle (its request,
+    /// `Retry-After`, its event) and for the `kravia:payment_details:*` keys
+    /// once collection has started. Default [`DEFAULT_WAIT`].
     pub wait: Duration,
 }
 
@@ -125,6 +126,30 @@ pub async fn fetch_and_verify(
     options: &FetchOptions,
     brand: &Brand,
 ) -> Result<Verified, FetchError> {
+    // Findings quote the documents, which a server may have filled with what
+    // it was sent: no credential leaves in a message.
+    let redactor = client.redactor();
+    match fetch_and_verify_unguarded(client, transaction_id, options, brand).await {
+        Ok(mut v) => {
+            redactor.findings(&mut v.invoice.warnings);
+            Ok(v)
+        }
+        Err(FetchError::Client(e)) => Err(FetchError::Client(redactor.error(e))),
+        Err(FetchError::Rejected(mut report)) => {
+            redactor.report(&mut report);
+            Err(FetchError::Rejected(report))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn fetch_and_verify_unguarded(
+    client: &DinteroClient,
+    transaction_id: &str,
+    options: &FetchOptions,
+    brand: &Brand,
+) -> Result<Verified, FetchError> {
+    let deadline = Instant::now() + options.wait;
     let mut tx = client.get_transaction(transaction_id).await?;
     let session = match tx.session.as_deref() {
         Some(s) => s.clone(),
@@ -154,17 +179,18 @@ pub async fn fetch_and_verify(
         order
             .session
             .get_or_insert_with(|| Box::new(session.clone()));
-        if let CaptureOutcome::Captured(after) =
-            client.capture_for_merchant_delivery(&order).await?
+        if let CaptureOutcome::Captured(after) = client
+            .capture_for_merchant_delivery_within(&order, options.wait)
+            .await?
         {
             tx = *after;
             captured = true;
         }
     }
     if has_collection_event(&tx) && !missing_payment_details(&tx).is_empty() {
-        tx = client
-            .wait_for_payment_details(&tx.id, options.wait)
-            .await?;
+        // One budget for all the waiting: what the capture left of it.
+        let left = deadline.saturating_duration_since(Instant::now());
+        tx = client.wait_for_payment_details(&tx.id, left).await?;
     }
     let separate = tx.session.is_none().then_some(&session);
     let invoice = verify(&tx, separate, brand).map_err(FetchError::Rejected)?;
@@ -205,7 +231,7 @@ pub async fn fetch_and_render(
     let pdf = renderer
         .render(&v.invoice)
         .map_err(|source| FetchError::Render {
-            invoice_number: v.invoice.invoice_number.clone(),
+            invoice_number: client.redact(&v.invoice.invoice_number),
             source,
         })?;
     Ok(Fetched {

@@ -89,6 +89,10 @@ impl DinteroClient {
     /// neither a PDF nor the wrapper; [`ClientError::TooLarge`] over the size
     /// limit; HTTP and network errors after the retries.
     pub async fn download_invoice(&self, url: &str) -> Result<Vec<u8>, ClientError> {
+        self.guard(self.download_invoice_unguarded(url).await)
+    }
+
+    async fn download_invoice_unguarded(&self, url: &str) -> Result<Vec<u8>, ClientError> {
         let first = self.check_invoice_url(url)?;
         let reply = self.get_file(&first).await?;
         if reply.body.starts_with(b"%PDF-") {

@@ -27,9 +27,14 @@
 //! Every request has a timeout. Reads (the token, transactions, sessions, the
 //! invoice file) are retried on 429 (waiting for `Retry-After`), on 5xx, on
 //! timeouts and on connection errors, with capped exponential backoff
-//! ([`RetryPolicy`]). A capture is never retried blindly: after a timeout, a 5xx
-//! or a 429 the transaction is read again first, and the capture is sent again
-//! only when the transaction shows that none happened. Every error
+//! ([`RetryPolicy`]). A capture is sent again only when Dintero certainly did
+//! not act on it (401, 429, no connection); after an ambiguous outcome (a
+//! timeout, a 5xx, a connection lost after sending) it is never sent again in
+//! the same run: the transaction is read for a bounded settle period, and
+//! without an event the outcome is reported as unknown
+//! ([`ClientError::CaptureUnknown`]; a re-run reads first, so it never
+//! captures twice). All waiting of a fetch, `Retry-After` included, is bounded
+//! by [`FetchOptions::wait`]. Every error
 //! ([`ClientError`]) names the method and the URL, the HTTP status and
 //! Dintero's own error message.
 //!
@@ -37,7 +42,11 @@
 //!
 //! The client secret and the tokens are [`Secret`]s: their `Debug` says
 //! `[redacted]`, they have no `Display`, they never appear in URLs, and no error
-//! message contains them. This module logs nothing.
+//! message contains them, even when a server echoes them back (an
+//! `Authorization` header in an error body, a token in a field): every answer
+//! is scrubbed of every form of them before it is read, and every error again
+//! on its way out ([`DinteroClient::redact`] does the same for other text).
+//! This module logs nothing.
 //!
 //! # Base URLs
 //!
@@ -56,6 +65,7 @@ mod endpoint;
 mod error;
 mod fetch;
 mod file;
+mod redact;
 mod request;
 mod retry;
 mod transactions;
@@ -107,6 +117,8 @@ pub struct DinteroClient {
     credentials: Credentials,
     settings: Settings,
     token: tokio::sync::Mutex<Option<CachedToken>>,
+    /// Every token this client was issued (the latest few), to redact them.
+    issued: std::sync::Mutex<Vec<Secret>>,
 }
 
 impl std::fmt::Debug for DinteroClient {
@@ -235,6 +247,7 @@ impl ClientBuilder {
             credentials: self.credentials,
             settings: self.settings,
             token: tokio::sync::Mutex::new(None),
+            issued: std::sync::Mutex::new(Vec::new()),
         })
     }
 }
@@ -289,6 +302,50 @@ impl DinteroClient {
     /// The account id, e.g. `T12345678`.
     pub fn account_id(&self) -> &str {
         &self.credentials.account_id
+    }
+
+    /// `text` with every credential of this client (the secret, its Basic
+    /// form, every token issued) replaced by `[redacted]`: for any message
+    /// that may carry what a server sent. The client's own errors are already
+    /// redacted.
+    ///
+    /// ```
+    /// use kravia_invoice::client::{Credentials, DinteroClient};
+    /// let client = DinteroClient::builder(Credentials::new("T12345678", "cid", "s3cret"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.redact("Basic Y2lkOnMzY3JldA=="), "Basic [redacted]");
+    /// ```
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor().scrub(text).into_owned()
+    }
+
+    /// The redactor for the credentials and tokens known now.
+    pub(crate) fn redactor(&self) -> redact::Redactor {
+        let issued = self
+            .issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        redact::Redactor::new(&self.credentials, &issued)
+    }
+
+    /// Remembers a token issued to this client, for redaction.
+    pub(crate) fn remember_token(&self, token: &Secret) {
+        let mut issued = self
+            .issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !issued.contains(token) {
+            if issued.len() >= 16 {
+                issued.remove(0);
+            }
+            issued.push(token.clone());
+        }
+    }
+
+    /// `result` with every credential redacted from its error.
+    pub(crate) fn guard<T>(&self, result: Result<T, ClientError>) -> Result<T, ClientError> {
+        result.map_err(|e| self.redactor().error(e))
     }
 }
 

@@ -99,7 +99,12 @@ pub(crate) enum Failure {
     /// The request timed out.
     Timeout,
     /// The connection failed; `retryable` for connect, send and body errors.
-    Transport { retryable: bool, detail: String },
+    Transport {
+        retryable: bool,
+        /// The connection could not be made: nothing was sent.
+        unsent: bool,
+        detail: String,
+    },
     /// The answer is over the limit.
     TooLarge,
 }
@@ -112,6 +117,7 @@ impl Failure {
             let retryable = e.is_connect() || e.is_request() || e.is_body();
             Failure::Transport {
                 retryable,
+                unsent: e.is_connect(),
                 detail: chain(&e.without_url()),
             }
         }
@@ -138,6 +144,12 @@ impl Failure {
                 limit: call.limit,
             },
         }
+    }
+
+    /// Whether the request certainly never reached the server: the
+    /// connection could not be made.
+    pub(crate) fn is_unsent(&self) -> bool {
+        matches!(self, Failure::Transport { unsent: true, .. })
     }
 
     fn is_retryable(&self) -> bool {
@@ -204,11 +216,23 @@ impl DinteroClient {
             }
             body.extend_from_slice(&chunk);
         }
+        // Whatever the server echoes (an Authorization header, a token), no
+        // credential goes further than here. Left as sent: a PDF (the document
+        // itself) and a token answer (it may re-issue a known token; its body
+        // is never shown).
+        let redactor = self.redactor();
+        let scrub = |v: Option<String>| v.map(|s| redactor.scrub(&s).into_owned());
+        let token_answer = call.auth == AuthMode::Basic && (200..300).contains(&status);
+        let body = if token_answer || body.starts_with(b"%PDF-") {
+            body
+        } else {
+            redactor.scrub_bytes(body)
+        };
         Ok(Reply {
             status,
             retry_after,
-            content_type,
-            location,
+            content_type: scrub(content_type),
+            location: scrub(location),
             body,
         })
     }

@@ -56,6 +56,21 @@ impl RetryPolicy {
         }
     }
 
+    /// [`pause`](Self::pause), when it fits in `left`; `None` when the server
+    /// asks for (or the backoff would take) longer than the time left.
+    pub(crate) fn pause_within(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        left: Duration,
+    ) -> Option<Duration> {
+        let wanted = match retry_after {
+            Some(d) => d,
+            None => self.delay(retry),
+        };
+        (wanted <= left && wanted <= self.max_retry_after).then_some(wanted)
+    }
+
     /// Attempts in all, at least one.
     pub(crate) fn attempts(&self) -> u32 {
         self.attempts.max(1)
@@ -102,6 +117,23 @@ mod tests {
             Duration::from_secs(60)
         );
         assert_eq!(p.pause(1, None), p.base_delay);
+    }
+
+    #[test]
+    fn retry_after_longer_than_the_wait_is_not_waited_for() {
+        let p = RetryPolicy::default();
+        let hour = Some(Duration::from_secs(3600));
+        assert_eq!(p.pause_within(1, hour, Duration::from_secs(5)), None);
+        assert_eq!(p.pause_within(1, hour, Duration::from_secs(7200)), None);
+        assert_eq!(
+            p.pause_within(1, Some(Duration::from_secs(2)), Duration::from_secs(5)),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            p.pause_within(1, None, Duration::from_secs(5)),
+            Some(p.base_delay)
+        );
+        assert_eq!(p.pause_within(1, None, Duration::ZERO), None);
     }
 
     #[test]

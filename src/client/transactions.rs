@@ -53,7 +53,7 @@ impl DinteroClient {
     /// [`ClientError::Malformed`] naming the document when the JSON does not
     /// parse.
     pub async fn get_transaction(&self, id: &str) -> Result<Transaction, ClientError> {
-        Ok(self.get_transaction_with_body(id).await?.0)
+        self.guard(self.get_transaction_with_body(id).await.map(|(tx, _)| tx))
     }
 
     /// [`get_transaction`](Self::get_transaction), with the JSON as read (for
@@ -78,6 +78,10 @@ impl DinteroClient {
     ///
     /// As for [`get_transaction`](Self::get_transaction).
     pub async fn get_session(&self, id: &str) -> Result<Session, ClientError> {
+        self.guard(self.get_session_unguarded(id).await)
+    }
+
+    async fn get_session_unguarded(&self, id: &str) -> Result<Session, ClientError> {
         let url = self.base.join(&["sessions", id]);
         let call = self.get_call(url.url());
         let reply = self.read(&call).await?;
@@ -98,16 +102,38 @@ impl DinteroClient {
         id: &str,
         max_wait: Duration,
     ) -> Result<Transaction, ClientError> {
+        self.guard(self.wait_for_payment_details_unguarded(id, max_wait).await)
+    }
+
+    async fn wait_for_payment_details_unguarded(
+        &self,
+        id: &str,
+        max_wait: Duration,
+    ) -> Result<Transaction, ClientError> {
         let started = Instant::now();
         let deadline = started + max_wait;
         let mut interval = self.settings.poll_interval.max(Duration::from_millis(1));
         let cap = self.settings.retry.max_delay.max(interval);
         loop {
-            let tx = self.get_transaction(id).await?;
-            let missing = missing_payment_details(&tx);
-            if missing.is_empty() {
-                return Ok(tx);
-            }
+            // Each read (its retries and Retry-After pauses included) is cut
+            // at the deadline, with at least a second for the first.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let read = tokio::time::timeout(
+                left.max(Duration::from_secs(1)),
+                self.get_transaction_with_body(id),
+            )
+            .await;
+            let missing = match read {
+                Ok(read) => {
+                    let (tx, _) = read?;
+                    let missing = missing_payment_details(&tx);
+                    if missing.is_empty() {
+                        return Ok(tx);
+                    }
+                    missing
+                }
+                Err(_) => vec![KID, "kravia:payment_details:bank_account:bban or :iban"],
+            };
             let now = Instant::now();
             if now >= deadline {
                 return Err(ClientError::PaymentDetailsMissing {

@@ -6,6 +6,7 @@
 //! fractional amount or a string where a number belongs is an error that names
 //! the field (through `serde_path_to_error`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -124,6 +125,125 @@ pub fn value_text(v: &serde_json::Value) -> Result<String, &'static str> {
     }
 }
 
+/// A JSON value whose objects, at any depth, name no key twice.
+struct UniqueValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<UniqueValue, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Number::from_f64(v).map_or(
+                    serde_json::Value::Null,
+                    serde_json::Value::Number,
+                )))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Value::String(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Value::String(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<UniqueValue, E> {
+                Ok(UniqueValue(serde_json::Value::Null))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<UniqueValue, D2::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(UniqueValue(v)) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(UniqueValue(serde_json::Value::Array(out)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<UniqueValue, A::Error> {
+                let m = unique_entries(map)?;
+                Ok(UniqueValue(serde_json::Value::Object(
+                    m.into_iter().collect(),
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The entries of a JSON object; a key given twice is an error (serde would
+/// otherwise keep the last value silently).
+fn unique_entries<'de, A: de::MapAccess<'de>>(
+    mut map: A,
+) -> Result<BTreeMap<String, serde_json::Value>, A::Error> {
+    let mut out = BTreeMap::new();
+    while let Some(key) = map.next_key::<String>()? {
+        let UniqueValue(value) = map.next_value()?;
+        if out.contains_key(&key) {
+            return Err(de::Error::custom(format!(
+                "duplicate key {key:?}: a key may appear only once"
+            )));
+        }
+        out.insert(key, value);
+    }
+    Ok(out)
+}
+
+/// Decodes a JSON object into a map, refusing a key given twice at any depth:
+/// for the maps that carry money or payment facts (metadata, the payment
+/// configuration), where "the last one wins" would pick a value silently.
+pub(crate) fn unique_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = BTreeMap<String, serde_json::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            unique_entries(map)
+        }
+    }
+    d.deserialize_map(V)
+}
+
+/// [`unique_map`] for an optional object (absent or `null`: `None`).
+pub(crate) fn unique_map_opt<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, serde_json::Value>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<BTreeMap<String, serde_json::Value>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            unique_map(d).map(Some)
+        }
+    }
+    d.deserialize_option(V)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +297,27 @@ mod tests {
         assert_eq!(value_text(&v).unwrap(), "12");
         let v: serde_json::Value = serde_json::from_str("{}").unwrap();
         assert_eq!(value_text(&v), Err("an object"));
+    }
+
+    #[derive(Deserialize)]
+    struct M {
+        #[serde(default, deserialize_with = "unique_map_opt")]
+        m: Option<BTreeMap<String, serde_json::Value>>,
+    }
+
+    #[test]
+    fn unique_maps_refuse_a_key_twice_at_any_depth() {
+        let ok: M = serde_json::from_str(r#"{"m": {"a": 1, "b": {"c": [1, {"d": 2}]}}}"#).unwrap();
+        assert_eq!(ok.m.unwrap()["b"]["c"][1]["d"], 2);
+        let none: M = serde_json::from_str(r#"{"m": null}"#).unwrap();
+        assert!(none.m.is_none());
+        for twice in [
+            r#"{"m": {"a": 1, "a": 2}}"#,
+            r#"{"m": {"a": {"b": 1, "b": 1}}}"#,
+            r#"{"m": {"a": [{"c": 1, "c": 2}]}}"#,
+        ] {
+            let e = serde_json::from_str::<M>(twice).err().unwrap();
+            assert!(e.to_string().contains("duplicate key"), "{twice}: {e}");
+        }
     }
 }

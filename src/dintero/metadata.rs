@@ -31,10 +31,17 @@ pub const INVOICE_ID: &str = "kravia:invoice_id";
 /// `kravia:case_number` (event metadata).
 pub const CASE_NUMBER: &str = "kravia:case_number";
 
-/// A metadata object: values may be strings or numbers.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(transparent)]
+/// A metadata object: values may be strings or numbers. A key given twice (at
+/// any depth) is a parse error: the metadata carries the payment facts, and
+/// "the last one wins" would pick one of two KIDs silently.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metadata(pub BTreeMap<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Metadata, D::Error> {
+        super::lenient::unique_map(d).map(Metadata)
+    }
+}
 
 /// A metadata value that is present but not text or a number.
 #[derive(Clone, Debug, PartialEq, Eq)]

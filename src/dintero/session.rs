@@ -67,7 +67,9 @@ pub struct Order {
 pub struct Configuration {
     /// `b2c` or `b2b`.
     pub default_customer_type: Option<String>,
-    /// The `kravia` block: `{type, invoice_b2b: {days_until_due, …}, invoice_b2c: …}`.
+    /// The `kravia` block: `{type, invoice_b2b: {days_until_due, …}, invoice_b2c: …}`
+    /// (a key given twice is a parse error).
+    #[serde(deserialize_with = "super::lenient::unique_map_opt")]
     pub kravia: Option<BTreeMap<String, serde_json::Value>>,
     /// `{name, country}` of the merchant.
     pub merchant: Option<Merchant>,
@@ -87,9 +89,15 @@ impl Configuration {
     /// `configuration.kravia.<product>.days_until_due` (`product` as in
     /// `invoice_b2b`), when it is a whole number.
     pub fn days_until_due(&self, product: &str) -> Option<i64> {
-        let block = self.kravia.as_ref()?.get(product)?;
-        let v = block.get("days_until_due")?;
+        let v = self.days_until_due_value(product)?;
         v.as_i64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    }
+
+    /// `configuration.kravia.<product>.days_until_due` as written (any JSON
+    /// value), when present and not null.
+    pub fn days_until_due_value(&self, product: &str) -> Option<&serde_json::Value> {
+        let block = self.kravia.as_ref()?.get(product)?;
+        block.get("days_until_due").filter(|v| !v.is_null())
     }
 }

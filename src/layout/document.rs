@@ -51,6 +51,8 @@ pub enum TextRole {
     LineNet,
     /// A line's amount including VAT (B2C lines), in the line table.
     LineGross,
+    /// A credit note's own number.
+    CreditNumber,
 }
 
 /// One run of text on one baseline, never wrapped by the backend.

@@ -70,9 +70,9 @@ pub(crate) fn first_page(
         word_mark = true;
     }
     let title = if t.header.title_uppercase {
-        ctx.labels.invoice.to_uppercase()
+        ctx.title().to_uppercase()
     } else {
-        ctx.labels.invoice.clone()
+        ctx.title().to_string()
     };
     let title_font = Font {
         face: FontFace::Bold,
@@ -146,25 +146,10 @@ pub(crate) fn continuation(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, Layo
     let body = ctx.body();
     let bold = body.with_face(FontFace::Bold);
     let mut x = ctx.left;
-    x += ctx.run(
-        items,
-        x,
-        y,
-        bold,
-        &ctx.labels.invoice,
-        TextRole::Plain,
-        "label",
-    )?;
+    x += ctx.run(items, x, y, bold, ctx.title(), TextRole::Plain, "label")?;
     x += bold.size * 0.35;
-    x += ctx.run(
-        items,
-        x,
-        y,
-        bold,
-        &ctx.invoice.invoice_number,
-        TextRole::InvoiceNumber,
-        "invoice_number",
-    )?;
+    let (number, role) = ctx.number();
+    x += ctx.run(items, x, y, bold, number, role, "invoice_number")?;
     x += bold.size * 0.35;
     let cont = format!("({})", ctx.labels.continued);
     ctx.run(

@@ -255,17 +255,20 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         let small = ctx.small();
         let face = text::face_for(small.face, &l.scan_to_pay, "label")?;
         let cw = text::width(ctx.fonts, face, small.size, &l.scan_to_pay);
-        let cap_top = top + side - module * 2.0;
-        ctx.run(
+        // Below the quiet zone (ISO/IEC 18004: 4 modules free of any mark):
+        // the caption's tallest glyph starts where the white square ends.
+        let ascender = crate::font::fonts().face(face).ascender();
+        let cap_base = top + side + ascender * small.size;
+        ctx.run_at(
             &mut items,
             x + (side - cw) / 2.0,
-            cap_top,
+            cap_base,
             small,
             &l.scan_to_pay,
             TextRole::Plain,
             "label",
         )?;
-        y = y.max(cap_top + ctx.lh(small.size));
+        y = y.max(cap_base + (ctx.lh(small.size) - ctx.cap * small.size) / 2.0);
     }
 
     // The Finnish bank barcode: digits, then bars, across the block.

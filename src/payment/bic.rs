@@ -1,11 +1,13 @@
 //! BIC (ISO 9362, "SWIFT code").
 //!
-//! 8 or 11 characters: 4 letters (bank), 2 letters (country), 2 letters or
-//! digits (location), and optionally 3 letters or digits (branch).
+//! 8 or 11 characters: 4 letters (bank), 2 letters (country: an ISO 3166
+//! alpha-2 code, or `XK` for Kosovo), 2 letters or digits (location), and
+//! optionally 3 letters or digits (branch).
 
 use std::fmt;
 
 use super::{IdError, shown, strip};
+use crate::country::is_iso_3166_alpha2;
 
 const ID: &str = "BIC";
 
@@ -61,6 +63,16 @@ impl Bic {
                 value: shown(&v),
                 len: v.len(),
                 expected: "8 or 11",
+            });
+        }
+        // The country part goes into the EPC QR code: an ISO 3166 code, or
+        // XK, which SWIFT assigns to Kosovo.
+        let country = &v[4..6];
+        if !is_iso_3166_alpha2(country) && country != "XK" {
+            return Err(IdError::Invalid {
+                id: ID,
+                value: shown(&v),
+                reason: format!("{country} (characters 5 and 6) is not an ISO 3166 country code"),
             });
         }
         Ok(Bic(v))
@@ -149,6 +161,22 @@ mod tests {
     }
 
     #[test]
+    fn bic_country_must_be_an_iso_3166_code() {
+        // UK is not ISO 3166 (the code is GB); QQ, AA and ZZ are never assigned.
+        for bad in ["NDEAUKHH", "DNBAQQKK", "ABCDAAXX", "ABCDZZ22XXX"] {
+            let e = Bic::parse(bad).unwrap_err();
+            assert!(
+                e.to_string().contains("not an ISO 3166 country code"),
+                "{bad}: {e}"
+            );
+        }
+        // Kosovo's XK is not ISO 3166 but SWIFT uses it (python-stdnum agrees).
+        for ok in ["NDEAGB2L", "TEBKXKPR", "BKAUATWW", "DEUTDEFF500"] {
+            assert!(Bic::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
     fn bic_bad_input_is_rejected() {
         assert!(matches!(Bic::parse(""), Err(IdError::Empty { .. })));
         assert!(Bic::parse("DNBANOKKXX").is_err());
@@ -162,9 +190,21 @@ mod tests {
 
     proptest! {
         #[test]
-        fn bic_well_formed_always_parses(b in "[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?") {
+        fn bic_well_formed_always_parses(
+            bank in "[A-Z]{4}",
+            country in proptest::sample::select(&crate::country::ISO_3166_ALPHA2[..]),
+            rest in "[A-Z0-9]{2}([A-Z0-9]{3})?",
+        ) {
+            let b = format!("{bank}{country}{rest}");
             let bic = Bic::parse(&b).unwrap();
             prop_assert_eq!(bic.as_str(), b.as_str());
+        }
+
+        #[test]
+        fn bic_with_a_country_outside_iso_3166_is_refused(b in "[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?") {
+            let country = &b[4..6];
+            let known = is_iso_3166_alpha2(country) || country == "XK";
+            prop_assert_eq!(Bic::parse(&b).is_ok(), known, "{}", b);
         }
 
         #[test]

@@ -2,9 +2,10 @@
 //!
 //! * Norway (organisasjonsnummer): 9 digits, MOD11 with weights 3, 2, 7, 6, 5,
 //!   4, 3, 2; shown `988 077 917`; VAT `NO988077917MVA`.
-//! * Sweden (organisationsnummer): 10 digits, Luhn, third digit ≥ 2; or the
-//!   12-digit form: `16` + a 10-digit organisation number, or `18`/`19`/`20` +
-//!   a personnummer (sole traders; month 01–12 ⇒ third digit of the ten ≤ 1),
+//! * Sweden (organisationsnummer): 10 digits, Luhn, third digit ≥ 2 (a legal
+//!   person), or a sole trader's personnummer (`YYMMDD` + four digits: a real
+//!   month and day, the day + 60 for a samordningsnummer); or the 12-digit
+//!   form: `16` + a legal person's number, or `18`/`19`/`20` + a personnummer;
 //!   Luhn on the last ten; shown `556677-8899` (the last ten); VAT `SE` + ten
 //!   digits + `01`.
 //! * Finland (Y-tunnus): 7 digits + check digit, weights 7, 9, 10, 5, 8, 4, 2,
@@ -50,6 +51,7 @@ impl OrgNumber {
     /// use kravia_invoice::Country;
     /// use kravia_invoice::payment::OrgNumber;
     /// assert!(OrgNumber::parse(Country::Se, "556036-0793").is_ok());
+    /// assert!(OrgNumber::parse(Country::Se, "500118-2046").is_ok()); // a sole trader
     /// assert!(OrgNumber::parse(Country::Se, "850730-1234").is_err());
     /// assert!(OrgNumber::parse(Country::Fi, "2077474-0").is_ok());
     /// assert!(OrgNumber::parse(Country::Fi, "2077474-1").is_err());
@@ -154,12 +156,15 @@ fn parse_se(s: &str) -> Result<String, IdError> {
     let v = strip(s, separators);
     require_digits(SE_ID, &v, 10, 12, "10 or 12")?;
     let ten = match v.len() {
+        // A legal person's number has a "month" of 20 or more; anything else
+        // is a sole trader's personnummer, whose first six digits are a date.
+        10 if v.as_bytes()[2] >= b'2' => &v[..],
         10 => {
-            if v.as_bytes()[2] < b'2' {
+            if let Err(reason) = personnummer_date(&v) {
                 return Err(IdError::Invalid {
                     id: SE_ID,
                     value: v,
-                    reason: "third digit must be 2 or more".to_string(),
+                    reason,
                 });
             }
             &v[..]
@@ -176,7 +181,16 @@ fn parse_se(s: &str) -> Result<String, IdError> {
                         reason: "after 16 the third digit must be 2 or more".to_string(),
                     });
                 }
-                "18" | "19" | "20" if third <= b'1' => ten,
+                "18" | "19" | "20" if third <= b'1' => {
+                    if let Err(reason) = personnummer_date(ten) {
+                        return Err(IdError::Invalid {
+                            id: SE_ID,
+                            value: v,
+                            reason,
+                        });
+                    }
+                    ten
+                }
                 "18" | "19" | "20" => {
                     return Err(IdError::Invalid {
                         id: SE_ID,
@@ -212,6 +226,32 @@ fn parse_se(s: &str) -> Result<String, IdError> {
         });
     }
     Ok(v)
+}
+
+/// Checks the `YYMMDD` that starts a personnummer (ten digits): month 01 to
+/// 12, a day of that month, or the day plus 60 (samordningsnummer). The
+/// century is unknown, so 29 February passes in every year divisible by 4.
+fn personnummer_date(ten: &str) -> Result<(), String> {
+    let two = |i: usize| ten.get(i..i + 2).and_then(|d| d.parse::<u32>().ok());
+    let (Some(year), Some(month), Some(day)) = (two(0), two(2), two(4)) else {
+        return Err("not a personnummer".to_string());
+    };
+    let day = if day > 60 { day - 60 } else { day };
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    };
+    if (1..=days).contains(&day) {
+        Ok(())
+    } else {
+        Err(format!(
+            "a sole trader's personnummer must start with a birth date (YYMMDD), and {} is not a date",
+            &ten[..6]
+        ))
+    }
 }
 
 fn parse_fi(s: &str) -> Result<String, IdError> {
@@ -297,13 +337,38 @@ mod tests {
         let ten = format!("811218987{}", luhn_digit("811218987").unwrap());
         let n = OrgNumber::parse(Country::Se, &format!("19{ten}")).unwrap();
         assert_eq!(n.to_string(), format!("{}-{}", &ten[..6], &ten[6..]));
-        // A ten-digit personnummer alone is not an organisation number.
-        assert!(OrgNumber::parse(Country::Se, &ten).is_err());
+        // The same personnummer in its ten-digit form is accepted too.
+        assert!(OrgNumber::parse(Country::Se, &ten).is_ok());
         // 17 is no century prefix.
         assert!(OrgNumber::parse(Country::Se, "175560360793").is_err());
         // 16 + a personnummer-like number is not a legal person.
         assert!(OrgNumber::parse(Country::Se, &format!("16{ten}")).is_err());
         assert!(OrgNumber::parse(Country::Se, "55603607931").is_err());
+    }
+
+    #[test]
+    fn se_sole_trader_ten_digit_personnummer_is_accepted() {
+        // A sole trader's organisation number is the owner's personnummer.
+        let n = OrgNumber::parse(Country::Se, "500118-2046").unwrap();
+        assert_eq!(n.to_string(), "500118-2046");
+        assert_eq!(n.digits(), "5001182046");
+        assert_eq!(n.vat_number().as_deref(), Some("SE500118204601"));
+        // Samordningsnummer: the day plus 60.
+        let coordination = format!("500178204{}", luhn_digit("500178204").unwrap());
+        assert!(OrgNumber::parse(Country::Se, &coordination).is_ok());
+        // Luhn still applies; and the date must be one.
+        assert!(OrgNumber::parse(Country::Se, "500118-2047").is_err());
+        for date in ["501318", "500100", "500132", "500230", "010229"] {
+            let nine = format!("{date}204");
+            let n = format!("{nine}{}", luhn_digit(&nine).unwrap());
+            let e = OrgNumber::parse(Country::Se, &n).unwrap_err();
+            assert!(e.to_string().contains("not a date"), "{n}: {e}");
+        }
+        // 29 February in a year that may be a leap year.
+        let nine = "040229204";
+        assert!(
+            OrgNumber::parse(Country::Se, &format!("{nine}{}", luhn_digit(nine).unwrap())).is_ok()
+        );
     }
 
     #[test]

@@ -65,8 +65,8 @@ pub fn virtual_barcode(
     }
     if cents > MAX_CENTS {
         return Err(error(format!(
-            "amount {} is above 999999.99",
-            amount.to_plain_string()
+            "the amount {} EUR is more than the 999 999.99 EUR it can carry",
+            grouped_euros(cents)
         )));
     }
     let (version, reference_field) = match reference {
@@ -101,6 +101,19 @@ pub fn virtual_barcode(
         return Err(error(format!("built {code:?}, which is not 54 digits")));
     }
     Ok(code)
+}
+
+/// Cents as euros in groups of three, for messages: `100000000` → `1 000 000.00`.
+fn grouped_euros(cents: i64) -> String {
+    let digits = (cents / 100).unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    format!("{out}.{:02}", (cents % 100).unsigned_abs())
 }
 
 fn error(reason: String) -> IdError {
@@ -236,7 +249,7 @@ mod tests {
         let e = virtual_barcode(&iban, Money::from_minor(100_000_000), &r, None).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "virtual barcode: amount 1000000.00 is above 999999.99"
+            "virtual barcode: the amount 1 000 000.00 EUR is more than the 999 999.99 EUR it can carry"
         );
         assert!(virtual_barcode(&iban, Money::from_minor(-1), &r, None).is_err());
     }

@@ -87,13 +87,16 @@ pub(super) fn totals(input: &Input<'_>, f: &mut Findings) {
         ),
         _ => {}
     }
-    let items: Option<i64> = input
+    // `None`: a line has no amount; `Some(None)`: the sum overflows.
+    let items: Option<Option<i64>> = input
         .order
         .items
         .iter()
         .flatten()
         .map(|i| i.amount)
-        .try_fold(0i64, |acc, a| acc.checked_add(a?));
+        .try_fold(Some(0i64), |acc, a| {
+            Some(acc.and_then(|s| s.checked_add(a?)))
+        });
     let shipping = match &input.order.shipping_option {
         Some(s) => s.amount,
         None => Some(0),
@@ -107,7 +110,12 @@ pub(super) fn totals(input: &Input<'_>, f: &mut Findings) {
         return;
     };
     match (items, shipping) {
-        (Some(i), Some(s)) => match i.checked_add(s) {
+        (Some(None), Some(_)) => f.error(
+            Code::OrderTotalMismatch,
+            input.order_path("items"),
+            "the items' amounts add up to more than any order can be (overflow)",
+        ),
+        (Some(Some(i)), Some(s)) => match i.checked_add(s) {
             Some(sum) if sum == order_amount => {}
             Some(sum) => f.error(
                 Code::OrderTotalMismatch,

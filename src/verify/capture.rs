@@ -3,7 +3,8 @@
 //! The collection event is the successful INITIATE_CAPTURE (merchant delivery:
 //! Kravia starts collecting), or without one the first successful CAPTURE. It
 //! must cover the whole order. Later CAPTURE events record what the customer
-//! has paid, and may be partial.
+//! has paid, and may be partial: each is a non-negative amount, and together
+//! they are at most the order.
 
 use chrono::{DateTime, FixedOffset};
 
@@ -77,20 +78,50 @@ pub(super) fn check(input: &Input<'_>, collection: Option<usize>, f: &mut Findin
         if !after {
             continue;
         }
-        let amount = Money::from_minor(e.amount.unwrap_or(0));
-        paid = paid.checked_add(amount).unwrap_or(paid);
+        // A payment is a non-negative amount; together they are at most the
+        // order (a negative one would print more to pay than was ordered).
+        let path = format!("transaction.events[{i}].amount");
+        let amount = match e.amount {
+            Some(a) if a >= 0 => Money::from_minor(a),
+            Some(a) => {
+                f.error(
+                    Code::CaptureMismatch,
+                    path,
+                    format!("a payment (CAPTURE) of {} is negative", grouped(a)),
+                );
+                continue;
+            }
+            None => {
+                f.error(
+                    Code::CaptureMismatch,
+                    path,
+                    "the payment (CAPTURE) has no amount",
+                );
+                continue;
+            }
+        };
+        let Some(sum) = paid.checked_add(amount) else {
+            f.error(
+                Code::CaptureMismatch,
+                path,
+                "the payments (CAPTURE) add up to more than any order can be",
+            );
+            return paid;
+        };
+        paid = sum;
         if let Some(o) = input.order.amount
             && paid.minor() > o
         {
             f.error(
                 Code::CaptureMismatch,
-                format!("transaction.events[{i}].amount"),
+                path,
                 format!(
                     "payments add up to {}, more than the order amount {}",
                     m(paid),
                     grouped(o)
                 ),
             );
+            return paid;
         }
     }
     paid

@@ -63,6 +63,23 @@ pub enum Code {
     /// A line at 0 % VAT and no exemption reason in the brand file (an error
     /// for Swedish and Finnish sellers, a warning for Norwegian ones).
     MissingExemptionReason,
+    /// Credit note: no successful VOID event and the status is not
+    /// AUTHORIZATION_VOIDED, so nothing is to be credited.
+    NotVoided,
+    /// Credit note: the voided amount exceeds what was invoiced and not paid,
+    /// or its items are not invoice lines.
+    VoidMismatch,
+    /// Credit note: its number is empty, or equal to the invoice number.
+    InvalidCreditNumber,
+    /// A line's `gross_amount` minus its discounts is not its `amount`, or a
+    /// discount is negative, missing or larger than the order.
+    DiscountMismatch,
+    /// An amount is larger than the invoice can print (999 999 999.99).
+    AmountTooLarge,
+    /// A text has a character that no bundled font can draw.
+    UnprintableText,
+    /// A text is longer than the invoice can print in its place.
+    TextTooLong,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
     /// Warning: a character that no font face can draw was replaced by a
@@ -99,6 +116,13 @@ impl Code {
             Code::InvalidOrganizationNumber => "invalid_organization_number",
             Code::InvalidSeller => "invalid_seller",
             Code::MissingExemptionReason => "missing_exemption_reason",
+            Code::NotVoided => "not_voided",
+            Code::VoidMismatch => "void_mismatch",
+            Code::InvalidCreditNumber => "invalid_credit_number",
+            Code::DiscountMismatch => "discount_mismatch",
+            Code::AmountTooLarge => "amount_too_large",
+            Code::UnprintableText => "unprintable_text",
+            Code::TextTooLong => "text_too_long",
             Code::DatesDerived => "dates_derived",
             Code::GlyphReplaced => "glyph_replaced",
             Code::Assumed => "assumed",

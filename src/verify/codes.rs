@@ -24,7 +24,7 @@ use super::invoice::{Account, BankBarcode, PaymentCodes, PaymentDetails, Payment
 use super::{Code, Findings};
 
 /// Where the IBAN is read from, for warnings about the codes built on it.
-const IBAN: &str = "transaction.metadata.kravia:payment_details:iban";
+const IBAN: &str = "transaction.metadata[\"kravia:payment_details:bank_account:iban\"]";
 
 /// What the codes are built from.
 pub(super) struct Facts<'a> {

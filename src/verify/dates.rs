@@ -1,7 +1,7 @@
 //! Invoice and due dates: read from the newest successful event that carries
 //! each, derived only where missing.
 
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::{DateTime, Datelike, Days, NaiveDate};
 
 use crate::country::Country;
 use crate::dintero::metadata::{self, Metadata};
@@ -18,7 +18,12 @@ pub(super) struct Dates {
 }
 
 /// The default payment term when the session does not say.
-const DEFAULT_DAYS_UNTIL_DUE: i64 = 14;
+const DEFAULT_DAYS_UNTIL_DUE: u64 = 14;
+/// The longest payment term: a due date at most this many days after the
+/// invoice date, and `days_until_due` from 0 to this.
+const MAX_DAYS_UNTIL_DUE: u64 = 365;
+/// The years an invoice date may fall in.
+const ISSUE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 /// The newest successful event (by `created_at`, then position) whose metadata
 /// has `key`: its index and value.
@@ -88,24 +93,24 @@ pub(super) fn dates(
             ("transaction.events".to_string(), d)
         }
     };
+    if !ISSUE_YEARS.contains(&issue.year()) {
+        f.error(
+            Code::InvalidDates,
+            issue_path.clone(),
+            format!(
+                "invoice date {issue} is not plausible: it must lie in the years {} to {}",
+                ISSUE_YEARS.start(),
+                ISSUE_YEARS.end()
+            ),
+        );
+        return None;
+    }
     let (due_path, due) = match due {
         Some(v) => v,
         None => {
-            let product = match kind {
-                Some(CustomerKind::Business) => "invoice_b2b",
-                _ => "invoice_b2c",
-            };
-            let days = input
-                .session
-                .configuration
-                .as_ref()
-                .and_then(|c| c.days_until_due(product))
-                .filter(|d| (0..=3650).contains(d))
-                .unwrap_or(DEFAULT_DAYS_UNTIL_DUE);
-            let d = issue.checked_add_days(Days::new(days.unsigned_abs()))?;
-            derived.push(format!(
-                "due date {d} = invoice date + {days} days (configuration.kravia.{product}.days_until_due)"
-            ));
+            let (days, source) = days_until_due(input, kind, f)?;
+            let d = issue.checked_add_days(Days::new(days))?;
+            derived.push(format!("due date {d} = invoice date + {source}"));
             ("transaction.events".to_string(), d)
         }
     };
@@ -132,6 +137,15 @@ pub(super) fn dates(
             due_path,
             format!("due date {due} is before the invoice date {issue} ({issue_path})"),
         );
+    } else if (due - issue).num_days() > MAX_DAYS_UNTIL_DUE as i64 {
+        f.error(
+            Code::InvalidDates,
+            due_path,
+            format!(
+                "due date {due} is {} days after the invoice date {issue} ({issue_path}), more than {MAX_DAYS_UNTIL_DUE}",
+                (due - issue).num_days()
+            ),
+        );
     }
     Some(Dates {
         issue,
@@ -139,6 +153,52 @@ pub(super) fn dates(
         derived: !derived.is_empty(),
         case_number,
     })
+}
+
+/// The payment term for a derived due date: the session's
+/// `configuration.kravia.<product>.days_until_due` (a whole number from 0 to
+/// 365), else the default; with what it came from, in words. `None` (with an
+/// error) when the configured value is unusable.
+fn days_until_due(
+    input: &Input<'_>,
+    kind: Option<CustomerKind>,
+    f: &mut Findings,
+) -> Option<(u64, String)> {
+    let product = match kind {
+        Some(CustomerKind::Business) => "invoice_b2b",
+        _ => "invoice_b2c",
+    };
+    let path = format!("{}.configuration.kravia.{product}.days_until_due", input.sp);
+    let value = input
+        .session
+        .configuration
+        .as_ref()
+        .and_then(|c| c.days_until_due_value(product));
+    let Some(value) = value else {
+        return Some((
+            DEFAULT_DAYS_UNTIL_DUE,
+            format!(
+                "the default of {DEFAULT_DAYS_UNTIL_DUE} days (the session sets no days_until_due for {product})"
+            ),
+        ));
+    };
+    let days = value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse::<u64>().ok()))
+        .filter(|d| *d <= MAX_DAYS_UNTIL_DUE);
+    match days {
+        Some(d) => Some((d, format!("{d} days ({path})"))),
+        None => {
+            f.error(
+                Code::InvalidDates,
+                path,
+                format!(
+                    "days_until_due {value} is not a whole number of days from 0 to {MAX_DAYS_UNTIL_DUE}"
+                ),
+            );
+            None
+        }
+    }
 }
 
 /// The invoice date from the collection event (else `created_at`), as a date in

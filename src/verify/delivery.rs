@@ -21,19 +21,22 @@ pub(super) fn delivery(
     input: &Input<'_>,
     given: Option<NaiveDate>,
     issue: Option<NaiveDate>,
+    warn: bool,
     f: &mut Findings,
 ) -> Option<Delivery> {
     let (date, date_assumed) = match given {
         Some(d) => (d, false),
         None => {
             let issue = issue?;
-            f.warn(
+            if warn {
+                f.warn(
                 Code::Assumed,
                 "delivery_date",
                 format!(
                     "no delivery date was given (--delivery-date); the invoice date {issue} is printed as the delivery date"
                 ),
             );
+            }
             (issue, true)
         }
     };

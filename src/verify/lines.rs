@@ -1,19 +1,34 @@
 //! The transaction's own copies of the order: its `items` (the session's items
 //! plus the shipping option, matched by `line_id`) and its `billing_address`.
 
-use crate::dintero::Item;
+use std::collections::{HashMap, HashSet};
+
+use crate::dintero::{DiscountLine, Item};
 
 use super::status::shown;
 use super::{Code, Findings, Input};
 
 /// One expected line: from the session's items or its shipping option.
 struct Expected<'a> {
-    path: String,
+    /// The index in the session's items; `None` for the shipping option.
+    index: Option<usize>,
     line_id: Option<&'a str>,
     amount: Option<i64>,
     quantity: Option<rust_decimal::Decimal>,
     vat: Option<rust_decimal::Decimal>,
     vat_amount: Option<i64>,
+    gross_amount: Option<i64>,
+    discounts: &'a [DiscountLine],
+}
+
+impl Expected<'_> {
+    /// Where the line is in the session (only built for a message).
+    fn path(&self, input: &Input<'_>) -> String {
+        match self.index {
+            Some(i) => input.order_path(&format!("items[{i}]")),
+            None => input.order_path("shipping_option"),
+        }
+    }
 }
 
 /// The session's lines as the transaction should carry them.
@@ -25,22 +40,26 @@ fn expected<'a>(input: &'a Input<'_>) -> Vec<Expected<'a>> {
         .flatten()
         .enumerate()
         .map(|(i, it)| Expected {
-            path: input.order_path(&format!("items[{i}]")),
+            index: Some(i),
             line_id: it.line_id.as_deref(),
             amount: it.amount,
             quantity: it.quantity,
             vat: it.vat,
             vat_amount: it.vat_amount,
+            gross_amount: it.gross_amount,
+            discounts: it.discount_lines.as_deref().unwrap_or(&[]),
         })
         .collect();
     if let Some(s) = &input.order.shipping_option {
         out.push(Expected {
-            path: input.order_path("shipping_option"),
+            index: None,
             line_id: s.line_id.as_deref(),
             amount: s.amount,
             quantity: Some(rust_decimal::Decimal::ONE),
             vat: s.vat,
             vat_amount: s.vat_amount,
+            gross_amount: None,
+            discounts: &[],
         });
     }
     out
@@ -63,7 +82,8 @@ pub(super) fn transaction_lines(input: &Input<'_>, f: &mut Findings) {
 
 /// Compares `items` (at `path`) with the session's lines by `line_id`: missing
 /// and extra lines, and different amounts or quantities (and, when `full`, VAT
-/// rates and amounts), each reported under `code`.
+/// rates and amounts, gross amounts and discount lines), each reported under
+/// `code`.
 pub(super) fn compare_lines(
     input: &Input<'_>,
     items: &[Item],
@@ -73,16 +93,31 @@ pub(super) fn compare_lines(
     f: &mut Findings,
 ) {
     let expected = expected(input);
+    // By line_id (the first line with an id, as a lookup from the front would
+    // find): linear in the number of lines.
+    let mut by_id: HashMap<&str, &Expected<'_>> = HashMap::with_capacity(expected.len());
+    for e in &expected {
+        if let Some(id) = e.line_id {
+            by_id.entry(id).or_insert(e);
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
     for (k, item) in items.iter().enumerate() {
-        let here = format!("{path}[{k}]");
+        // Paths are built only for a message: most lines have none.
+        let here = || format!("{path}[{k}]");
         let Some(id) = item.line_id.as_deref() else {
-            f.error(code, format!("{here}.line_id"), "the line has no line_id");
-            continue;
-        };
-        let Some(exp) = expected.iter().find(|e| e.line_id == Some(id)) else {
             f.error(
                 code,
-                here,
+                format!("{}.line_id", here()),
+                "the line has no line_id",
+            );
+            continue;
+        };
+        seen.insert(id);
+        let Some(exp) = by_id.get(id).copied() else {
+            f.error(
+                code,
+                here(),
                 format!("line_id {id:?} is not in the session's order"),
             );
             continue;
@@ -90,8 +125,8 @@ pub(super) fn compare_lines(
         let mut diff = |field: &str, found: String, want: String| {
             f.error(
                 code,
-                format!("{here}.{field}"),
-                format!("{found} here, {want} in {}.{field}", exp.path),
+                format!("{}.{field}", here()),
+                format!("{found} here, {want} in {}.{field}", exp.path(input)),
             );
         };
         if item.amount != exp.amount {
@@ -109,15 +144,97 @@ pub(super) fn compare_lines(
             if item.vat_amount != exp.vat_amount {
                 diff("vat_amount", opt(item.vat_amount), opt(exp.vat_amount));
             }
+            // Printed under the line: the gross amount and every discount.
+            if item.gross_amount != exp.gross_amount {
+                diff(
+                    "gross_amount",
+                    opt(item.gross_amount),
+                    opt(exp.gross_amount),
+                );
+            }
+            let found = item.discount_lines.as_deref().unwrap_or(&[]);
+            if !found.is_empty() || !exp.discounts.is_empty() {
+                compare_discounts(&here(), found, exp, &exp.path(input), code, f);
+            }
         }
     }
     for exp in &expected {
         let Some(id) = exp.line_id else { continue };
-        if !items.iter().any(|i| i.line_id.as_deref() == Some(id)) {
+        if !seen.contains(id) {
             f.error(
                 code,
                 path.to_string(),
-                format!("line_id {id:?} ({}) is missing", exp.path),
+                format!("line_id {id:?} ({}) is missing", exp.path(input)),
+            );
+        }
+    }
+}
+
+/// The transaction's discount lines of one line against the session's, one by
+/// one: amount, percentage and description (all printed).
+fn compare_discounts(
+    here: &str,
+    found: &[DiscountLine],
+    exp: &Expected<'_>,
+    exp_path: &str,
+    code: Code,
+    f: &mut Findings,
+) {
+    if found.len() != exp.discounts.len() {
+        f.error(
+            code,
+            format!("{here}.discount_lines"),
+            format!(
+                "{} discount line(s) here, {} in {}.discount_lines",
+                found.len(),
+                exp.discounts.len(),
+                exp_path
+            ),
+        );
+        return;
+    }
+    for (j, (a, b)) in found.iter().zip(exp.discounts).enumerate() {
+        let at = |field: &str| format!("{here}.discount_lines[{j}].{field}");
+        let there = |field: &str| format!("{exp_path}.discount_lines[{j}].{field}");
+        if a.amount != b.amount {
+            f.error(
+                code,
+                at("amount"),
+                format!(
+                    "{} here, {} in {}",
+                    opt(a.amount),
+                    opt(b.amount),
+                    there("amount")
+                ),
+            );
+        }
+        let norm = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize());
+        if norm(a.percentage) != norm(b.percentage) {
+            f.error(
+                code,
+                at("percentage"),
+                format!(
+                    "{} here, {} in {}",
+                    optd(a.percentage),
+                    optd(b.percentage),
+                    there("percentage")
+                ),
+            );
+        }
+        let (da, db) = (
+            super::present(a.description.as_deref()),
+            super::present(b.description.as_deref()),
+        );
+        if da != db {
+            f.error(
+                code,
+                at("description"),
+                format!(
+                    "{} here, {} in {}",
+                    shown(da),
+                    shown(db),
+                    there("description")
+                ),
             );
         }
     }

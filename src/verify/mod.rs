@@ -23,6 +23,7 @@ mod billing;
 mod capture;
 pub mod code;
 mod codes;
+pub mod credit;
 mod dates;
 mod delivery;
 mod exemption;
@@ -36,6 +37,7 @@ mod status;
 mod vat;
 
 pub use code::Code;
+pub use credit::{VerifiedCreditNote, verify_credit};
 pub use invoice::{
     Account, BankBarcode, Buyer, CustomerKind, Delivery, DeliveryPlace, Discount, LegalLine, Line,
     LineKind, PaymentCodes, PaymentDetails, PaymentQr, PlaceSource, Seller, Totals, VatSummary,
@@ -46,6 +48,7 @@ pub use report::{Finding, Report};
 use chrono::NaiveDate;
 
 use crate::brand::Brand;
+use crate::country::Country;
 use crate::dintero::{Order, Session, Transaction};
 use crate::locale::Locale;
 use crate::money::Money;
@@ -176,9 +179,37 @@ pub fn check_with(
 
 /// What [`run`] ends with: the invoice, or the report (with errors, or only
 /// warnings when checked without a brand).
-enum Outcome {
+pub(crate) enum Outcome {
     Invoice(Box<VerifiedInvoice>),
     Report(Report),
+}
+
+/// What a run of the checks is for: an invoice to send, or the invoice a
+/// credit note credits (its status is voided, it carries no payment codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Invoice,
+    Credit,
+}
+
+/// The checked pieces of the invoice, handed to the checks of a [`Purpose`]
+/// that add to the invoice's (the credit note's, in `credit`).
+pub(crate) struct Pieces<'x> {
+    input: &'x Input<'x>,
+    /// The collection event's index in `transaction.events`.
+    collection: Option<usize>,
+    /// The lines that passed their checks.
+    lines: &'x [Line],
+    /// VAT per rate over those lines, highest rate first.
+    vat: &'x [VatSummary],
+    /// Net, VAT, gross, paid and to pay, when the order has an amount.
+    totals: Option<&'x Totals>,
+    /// The invoice number, when there is one.
+    invoice_number: Option<&'x str>,
+    /// The verified invoice date, when the dates passed.
+    issue_date: Option<chrono::NaiveDate>,
+    /// The seller's country (for its time zone).
+    seller_country: Country,
 }
 
 fn run(
@@ -186,6 +217,26 @@ fn run(
     session: Option<&Session>,
     brand: Option<&Brand>,
     options: &VerifyOptions,
+) -> Outcome {
+    run_for(
+        transaction,
+        session,
+        brand,
+        options,
+        Purpose::Invoice,
+        &mut |_, _| {},
+    )
+}
+
+/// Every check of the invoice, then `more` (the purpose's own checks) on the
+/// checked pieces, into one list of findings.
+pub(crate) fn run_for(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    options: &VerifyOptions,
+    purpose: Purpose,
+    more: &mut dyn FnMut(&Pieces<'_>, &mut Findings),
 ) -> Outcome {
     let (session, sp) = match (session, transaction.session.as_deref()) {
         (Some(s), _) => (s, "session"),
@@ -213,7 +264,10 @@ fn run(
     let mut f = Findings::default();
 
     let kind = status::product(&input, &mut f);
-    status::status(&input, &mut f);
+    if purpose == Purpose::Invoice {
+        // A credit note's status is voided; `credit` checks it instead.
+        status::status(&input, &mut f);
+    }
     let collection = capture::collection_event(transaction);
     status::collection_started(&input, collection, &mut f);
     amounts::identity(&input, &mut f);
@@ -221,6 +275,7 @@ fn run(
     amounts::totals(&input, &mut f);
     let lines = vat::lines(&input, &mut f);
     let vat = vat::order_vat(&input, &lines, &mut f);
+    vat::check_order_discounts(&input, &mut f);
     lines::transaction_lines(&input, &mut f);
     lines::billing_address(&input, &mut f);
     let paid = capture::check(&input, collection, &mut f);
@@ -234,12 +289,29 @@ fn run(
         &input,
         options.delivery_date,
         dates.as_ref().map(|d| d.issue),
+        // A credit note credits an invoice already delivered: no warning.
+        purpose == Purpose::Invoice,
         &mut f,
     );
     let vat_exemption_reason = exemption::reason(&input, &lines, seller_country, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
+    more(
+        &Pieces {
+            input: &input,
+            collection,
+            lines: &lines,
+            vat: &vat,
+            totals: totals.as_ref(),
+            invoice_number: invoice_number.as_deref(),
+            issue_date: dates.as_ref().map(|d| d.issue),
+            seller_country,
+        },
+        &mut f,
+    );
     let codes = match (&payment, &totals, currency, &dates) {
+        // A credit note asks for no payment: no codes.
+        _ if purpose == Purpose::Credit => PaymentCodes::default(),
         (Some(payment), Some(totals), Some(currency), Some(dates)) => codes::codes(
             &codes::Facts {
                 currency,

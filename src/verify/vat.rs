@@ -172,6 +172,7 @@ fn line(r: &Raw<'_>, f: &mut Findings) -> Option<Line> {
         );
         return None;
     };
+    discounts_add_up(r, f);
     let description = super::present(r.description.as_deref())
         .or(r.item_id)
         .unwrap_or(line_id)
@@ -191,6 +192,99 @@ fn line(r: &Raw<'_>, f: &mut Findings) -> Option<Line> {
         gross_before_discount: r.gross_amount.map(Money::from_minor),
         discounts: r.discounts.iter().map(discount).collect(),
     })
+}
+
+/// A discount's amount (present, non-negative) and percentage (0 to 100);
+/// reports at `path` and returns the amount when it is usable.
+fn discount_amount(d: &DiscountLine, path: &str, f: &mut Findings) -> Option<i64> {
+    if let Some(p) = d.percentage
+        && !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&p)
+    {
+        f.error(
+            Code::DiscountMismatch,
+            format!("{path}.percentage"),
+            format!("discount percentage {p} is not between 0 and 100"),
+        );
+    }
+    match d.amount {
+        Some(a) if a >= 0 => Some(a),
+        Some(a) => {
+            f.error(
+                Code::DiscountMismatch,
+                format!("{path}.amount"),
+                format!(
+                    "discount amount {} is negative (a discount is written as a positive amount)",
+                    grouped(a)
+                ),
+            );
+            None
+        }
+        None => {
+            f.error(
+                Code::DiscountMismatch,
+                format!("{path}.amount"),
+                "the discount line has no amount",
+            );
+            None
+        }
+    }
+}
+
+/// A line's discounts are non-negative and, with a `gross_amount`, add up:
+/// `gross_amount − Σ discounts = amount` (both are printed under the line).
+fn discounts_add_up(r: &Raw<'_>, f: &mut Findings) {
+    let mut sum = Some(0i64);
+    for (j, d) in r.discounts.iter().enumerate() {
+        let a = discount_amount(d, &format!("{}.discount_lines[{j}]", r.path), f);
+        sum = match (sum, a) {
+            (Some(s), Some(a)) => s.checked_add(a),
+            _ => None,
+        };
+    }
+    let (Some(gross), Some(amount)) = (r.gross_amount, r.amount) else {
+        return;
+    };
+    let Some(sum) = sum else {
+        return; // a bad discount is reported above
+    };
+    if gross.checked_sub(sum) != Some(amount) {
+        f.error(
+            Code::DiscountMismatch,
+            format!("{}.gross_amount", r.path),
+            format!(
+                "gross_amount {} − discounts {} ≠ amount {}",
+                grouped(gross),
+                grouped(sum),
+                grouped(amount)
+            ),
+        );
+    }
+}
+
+/// Order-level discounts (printed for information): each non-negative and
+/// within the order, and together no more than the order.
+pub(super) fn check_order_discounts(input: &Input<'_>, f: &mut Findings) {
+    let order = input.order.amount.unwrap_or(0).max(0);
+    let mut sum = 0i64;
+    for (j, d) in input.order.discount_lines.iter().flatten().enumerate() {
+        let path = input.order_path(&format!("discount_lines[{j}]"));
+        let Some(a) = discount_amount(d, &path, f) else {
+            continue;
+        };
+        sum = sum.saturating_add(a);
+        if sum > order {
+            f.error(
+                Code::DiscountMismatch,
+                format!("{path}.amount"),
+                format!(
+                    "the order's discounts add up to {}, more than the order amount {}",
+                    grouped(sum),
+                    grouped(order)
+                ),
+            );
+            return;
+        }
+    }
 }
 
 fn discount(d: &DiscountLine) -> Discount {

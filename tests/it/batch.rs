@@ -349,8 +349,9 @@ fn skip_existing_resumes_without_rewriting() {
     assert_eq!(first.status.code(), Some(0));
     assert_eq!(summary(&first).rendered, 2);
 
-    // A marker in an existing file shows that it is left alone.
-    std::fs::write(out_dir.join("R-1.pdf"), b"kept").unwrap();
+    // A complete PDF of another invoice in R-1.pdf shows that it is left alone.
+    let marker = std::fs::read(out_dir.join("R-2.pdf")).unwrap();
+    std::fs::write(out_dir.join("R-1.pdf"), &marker).unwrap();
     write_ndjson(&input, &lines);
     let second = batch(&input, &out_dir, &["--json", "--skip-existing"]);
     assert_eq!(second.status.code(), Some(0));
@@ -359,7 +360,7 @@ fn skip_existing_resumes_without_rewriting() {
     assert!(s.results[0].ok && s.results[0].skipped);
     assert_eq!(s.results[0].file_name(), "R-1.pdf");
     assert!(!s.results[2].skipped);
-    assert_eq!(std::fs::read(out_dir.join("R-1.pdf")).unwrap(), b"kept");
+    assert!(std::fs::read(out_dir.join("R-1.pdf")).unwrap() == marker);
     assert_pdf(&out_dir.join("R-3.pdf"));
 
     // Without --skip-existing the file is replaced.

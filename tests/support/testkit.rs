@@ -151,6 +151,78 @@ pub fn fixture(case: &str) -> (VerifiedInvoice, Brand) {
     (inv, brand)
 }
 
+/// A credit case of `tests/fixtures/credit/`, verified with its brand and the
+/// number its `expect.json` gives.
+pub fn credit_fixture(case: &str) -> (crate::verify::VerifiedCreditNote, Brand) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/credit")
+        .join(case);
+    let read = |f: &str| std::fs::read_to_string(dir.join(f));
+    let tx = crate::dintero::Transaction::from_json(&read("transaction.json").unwrap()).unwrap();
+    let session = read("session.json")
+        .ok()
+        .map(|s| crate::dintero::Session::from_json(&s).unwrap());
+    let expect: serde_json::Value = serde_json::from_str(&read("expect.json").unwrap()).unwrap();
+    let brand = Brand::load(&dir.join("brand.toml")).unwrap();
+    let note = crate::verify::verify_credit(
+        &tx,
+        session.as_ref(),
+        &brand,
+        expect["number"].as_str().unwrap(),
+    )
+    .unwrap_or_else(|r| panic!("{case}: {r:?}"));
+    (note, brand)
+}
+
+/// The valid credit cases (under `tests/fixtures/credit/`).
+pub const CREDIT_FIXTURES: [&str; 3] = [
+    "credit_ok_full_void_no_b2b",
+    "credit_ok_partial_void_items_fi_b2c",
+    "credit_ok_partial_void_split_se_b2b",
+];
+
+/// A credit note for the whole of `inv` (as a full void gives), numbered `KN-1`.
+pub fn whole_credit(inv: VerifiedInvoice) -> crate::verify::VerifiedCreditNote {
+    use crate::verify::credit::{
+        CreditBasis, CreditLine, CreditTotals, Credits, VerifiedCreditNote,
+    };
+    let lines = inv
+        .lines
+        .iter()
+        .map(|l| CreditLine {
+            credits: Credits::Line {
+                line_id: l.line_id.clone(),
+                line_kind: l.kind,
+            },
+            item_id: l.item_id.clone(),
+            description: Some(l.description.clone()),
+            quantity: l.quantity,
+            vat_rate: l.vat_rate,
+            amount: l.amount,
+            vat_amount: l.vat_amount,
+            net: l.net,
+            unit_price_net: l.unit_price_net,
+            unit_price_gross: l.unit_price_gross,
+        })
+        .collect();
+    VerifiedCreditNote {
+        credit_number: "KN-1".into(),
+        issue_date: inv.issue_date,
+        basis: CreditBasis::WholeInvoice,
+        void_event: None,
+        lines,
+        vat: inv.vat.clone(),
+        totals: CreditTotals {
+            net: inv.totals.net,
+            vat: inv.totals.vat,
+            gross: inv.totals.gross,
+        },
+        locale: inv.locale,
+        warnings: Vec::new(),
+        invoice: inv,
+    }
+}
+
 pub const A4: (f32, f32) = (595.28, 841.89);
 pub const BLUE: Rgb = Rgb(26, 61, 115);
 pub const GREY: Rgb = Rgb(235, 238, 242);

@@ -64,7 +64,8 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
     let fetched = match client.fetch_and_render(&args.transaction_id, &options, &renderer) {
         Ok(f) => f,
         Err(FetchError::Rejected(report)) => return out.rejected(args.json, &report),
-        Err(e) => return out.fatal(args.json, &e),
+        // Redacted again here: nothing a server echoed reaches the terminal.
+        Err(e) => return out.fatal(args.json, &client.client().redact(&e.to_string())),
     };
     if fetched.captured && !args.json {
         out.stderr_line(&format!(

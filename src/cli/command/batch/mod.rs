@@ -24,7 +24,8 @@
 //!   statics. Per invoice there is only parse → verify → layout → read-back →
 //!   PDF → atomic write.
 //! * **Resume**: `--skip-existing` skips (without rendering) an invoice whose
-//!   file already exists.
+//!   file already holds a complete PDF; temporary files left by a killed run
+//!   are removed at the start.
 //! * **Output**: progress on stderr only when stderr is a terminal (never
 //!   with `--json` or `--quiet`); the summary on stderr, or with `--json` one
 //!   object on stdout:
@@ -43,6 +44,7 @@
 //! any invoice failed, 1 when the run could not start (brand, template,
 //! locale, input or output directory) or the input broke off, 0 otherwise.
 
+mod credit;
 mod names;
 mod pipeline;
 mod source;

@@ -152,7 +152,9 @@ fn parse_envelope(text: &str) -> Result<Envelope, (String, String)> {
 }
 
 fn read_text(path: &Path) -> Result<String, (String, String)> {
-    std::fs::read_to_string(path).map_err(|e| (String::new(), format!("{}: {e}", path.display())))
+    // Only a regular file, bounded: a FIFO in the folder must not hang the run.
+    kravia_invoice::file::read_regular_text(path, kravia_invoice::file::MAX_DOCUMENT_BYTES)
+        .map_err(|e| (String::new(), e.to_string()))
 }
 
 /// Parses one input into its documents.
