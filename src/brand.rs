@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 use crate::color::Rgb;
+use crate::font::{FontChain, FontError};
 use crate::locale::Locale;
 use crate::logo::{Logo, LogoError};
 use crate::template::TemplateSource;
@@ -49,9 +50,14 @@ pub struct Brand {
     #[serde(skip)]
     pub logo: Option<Logo>,
     /// The brand file, set by [`Brand::load`]; relative paths in it (logo,
-    /// template) were resolved against its folder.
+    /// template, font directory) were resolved against its folder.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// Where text finds a face for characters the bundled fonts lack: the
+    /// `[style] font_dir` (loaded by [`Brand::load`]), then the system's fonts
+    /// unless `[style] system_fonts = false`.
+    #[serde(skip)]
+    pub fonts: FontChain,
 }
 
 /// The `[seller]` table, as written; `verify` checks it.
@@ -97,6 +103,13 @@ pub struct Style {
     pub accent: Option<Rgb>,
     /// Logo file (PNG or SVG), relative to the brand file.
     pub logo: Option<PathBuf>,
+    /// A directory of font files (`.ttf`, `.otf`, `.ttc`) for scripts the
+    /// bundled fonts lack (CJK, Arabic, Hebrew, Thai, …), relative to the
+    /// brand file; searched before the system's fonts.
+    pub font_dir: Option<PathBuf>,
+    /// Whether the system's fonts (`/usr/share/fonts`, `/usr/local/share/fonts`)
+    /// are searched after the bundled ones and `font_dir`; default `true`.
+    pub system_fonts: Option<bool>,
 }
 
 /// The `[invoice]` table.
@@ -114,6 +127,11 @@ pub struct InvoiceSettings {
     pub footer: Option<String>,
     /// Account holder named in the payment block and the payment codes; default `Kravia`.
     pub payee_name: Option<String>,
+    /// Why lines at 0 % VAT carry no VAT (e.g. `Omsetning av bøker er fritatt
+    /// etter merverdiavgiftsloven § 6-4`), printed on every invoice that has
+    /// such a line. Required for Swedish and Finnish sellers once an invoice has
+    /// a 0 % line (`missing_exemption_reason`); a warning for Norwegian ones.
+    pub vat_exemption_reason: Option<String>,
 }
 
 /// Why a brand file could not be used.
@@ -130,6 +148,14 @@ pub enum BrandError {
         path: Option<PathBuf>,
         /// The parser's message, with line and column.
         message: String,
+    },
+    /// The font directory could not be read.
+    #[error("brand file {}: [style] font_dir: {source}", brand.display())]
+    Fonts {
+        /// The brand file.
+        brand: PathBuf,
+        /// What went wrong.
+        source: FontError,
     },
     /// The logo could not be read or decoded.
     #[error(
@@ -160,10 +186,14 @@ impl Brand {
     /// [`BrandError::Syntax`] with line and column for malformed TOML, an
     /// unknown key or a value of the wrong type.
     pub fn parse(text: &str) -> Result<Brand, BrandError> {
-        toml::from_str(text).map_err(|e| BrandError::Syntax {
+        let mut brand: Brand = toml::from_str(text).map_err(|e| BrandError::Syntax {
             path: None,
             message: syntax_message(text, &e),
-        })
+        })?;
+        if brand.style.system_fonts == Some(false) {
+            brand.fonts = FontChain::bundled_only();
+        }
+        Ok(brand)
     }
 
     /// Reads and parses a brand file, resolves the logo and template paths
@@ -192,6 +222,14 @@ impl Brand {
             && p.is_relative()
         {
             *p = base.join(&*p);
+        }
+        if let Some(dir) = &brand.style.font_dir {
+            let full = base.join(dir);
+            brand.fonts = FontChain::new(Some(&full), brand.style.system_fonts != Some(false))
+                .map_err(|source| BrandError::Fonts {
+                    brand: path.to_path_buf(),
+                    source,
+                })?;
         }
         if let Some(logo) = &brand.style.logo {
             let full = base.join(logo);
@@ -365,7 +403,7 @@ mod tests {
         let e = error("[style]\naccent = \"#123456\"\nbackground = \"red\"\n");
         assert!(e.contains("unknown key `background` in [style]"), "{e}");
         assert!(
-            e.contains("[style] takes: accent, logo; rename or remove this key"),
+            e.contains("[style] takes: accent, logo, font_dir, system_fonts; rename or remove this key"),
             "{e}"
         );
         assert!(e.contains("3 | background = \"red\""), "{e}");

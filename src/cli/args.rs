@@ -101,6 +101,14 @@ pub struct RenderArgs {
     /// Print the outcome as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// When the goods or services were delivered (YYYY-MM-DD), printed as the
+    /// delivery date; without it the invoice date is printed, with a warning.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub delivery_date: Option<chrono::NaiveDate>,
+    /// Fail (exit 1, no PDF) instead of printing a replacement mark for a
+    /// character that no font can draw.
+    #[arg(long)]
+    pub strict_glyphs: bool,
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
@@ -178,6 +186,14 @@ pub struct BatchArgs {
     /// Label language and number/date format for every invoice: nb, sv, fi or en.
     #[arg(long, value_name = "nb|sv|fi|en")]
     pub locale: Option<String>,
+    /// When the goods or services were delivered (YYYY-MM-DD), printed as the
+    /// delivery date; without it the invoice date is printed, with a warning.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub delivery_date: Option<chrono::NaiveDate>,
+    /// Fail (exit 1, no PDF) instead of printing a replacement mark for a
+    /// character that no font can draw.
+    #[arg(long)]
+    pub strict_glyphs: bool,
     /// Print the summary as one JSON object on stdout (no progress bar).
     #[arg(long)]
     pub json: bool,

@@ -1,26 +1,24 @@
 //! `VerifiedInvoice` → [`Document`]: every value of the UBL decided here, and
 //! the only file of the module that reads the verified invoice.
 //!
-//! Two facts the verified invoice does not carry yet are read through one
-//! accessor each, with a documented fallback and a warning finding, so the
-//! readers issue (delivery date and place, exemption reasons) only has to
-//! change that accessor:
+//! Two facts come from the verified invoice as the PDF prints them, each
+//! through one accessor:
 //!
-//! * [`delivery`]: the delivery date and place (BG-13). Fallback: the issue
-//!   date and the buyer's billing address (the same rule the PDF will follow),
-//!   warning `assumed-delivery`.
-//! * [`exemption_reason`]: why a 0 % line is exempt. Fallback: none, so a 0 %
-//!   line of a VAT-registered seller is zero rated (category `Z`), warning
-//!   `assumed-zero-rated`; with a reason it is exempt (`E`, BR-E-10 satisfied).
+//! * [`delivery`]: the delivery date and place (BG-13): the caller's date,
+//!   else the issue date (verify warns `assumed`), and the session's shipping
+//!   address, else the billing address.
+//! * [`exemption_reason`]: why a 0 % line is exempt (the brand's
+//!   `vat_exemption_reason`). Without one a 0 % line of a VAT-registered seller
+//!   is zero rated (category `Z`), warning `assumed-zero-rated`; with a reason
+//!   it is exempt (`E`, BR-E-10 satisfied).
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::country::Country;
 use crate::money::{Currency, Money, VatRate};
-use crate::verify::invoice::{Account, Discount, Line, LineKind, VerifiedInvoice};
+use crate::verify::invoice::{Account, Discount, Line, LineKind, PlaceSource, VerifiedInvoice};
 
 use super::model::{
     Address, Allowance, Attachment, Contact, Delivery, DocKind, DocLine, Document, MonetaryTotal,
@@ -323,43 +321,51 @@ fn buyer<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
     }
 }
 
-/// The delivery date and place (BG-13).
-///
-/// The verified invoice carries neither yet (the readers issue adds them);
-/// until then: the issue date and the buyer's billing address, with the
-/// warning `assumed-delivery`.
+/// The delivery date and place (BG-13), as the PDF prints them: the
+/// caller's delivery date (else the issue date; verify has warned `assumed`)
+/// and the session's shipping address (else the billing address).
 fn delivery<'a>(
     inv: &'a VerifiedInvoice,
-    buyer_address: &Address<'a>,
+    _buyer_address: &Address<'a>,
     f: &mut Vec<Finding>,
 ) -> Option<Delivery<'a>> {
-    let date: NaiveDate = inv.issue_date;
-    let address = buyer_address
-        .country
-        .is_some()
-        .then(|| buyer_address.clone());
-    push(
-        f,
-        "assumed-delivery",
-        Severity::Warning,
-        "session.order.shipping_address",
-        format!(
-            "the delivery date and place are not known: the e-invoice states the issue date ({date}) \
-             and the buyer's billing address"
+    let p = &inv.delivery.place;
+    let base = match p.source {
+        PlaceSource::ShippingAddress => "session.order.shipping_address",
+        PlaceSource::BillingAddress => "session.order.billing_address",
+    };
+    let country = p.country.or(inv.buyer.country);
+    let address = country.is_some().then(|| Address {
+        street: opt_text(
+            &format!("{base}.address_line"),
+            p.address_line.as_deref(),
+            f,
         ),
-    );
+        additional: opt_text(
+            &format!("{base}.address_line_2"),
+            p.address_line_2.as_deref(),
+            f,
+        ),
+        line3: opt_text(&format!("{base}.co_address"), p.co_address.as_deref(), f),
+        city: opt_text(
+            &format!("{base}.postal_place"),
+            p.postal_place.as_deref(),
+            f,
+        ),
+        postal_zone: opt_text(&format!("{base}.postal_code"), p.postal_code.as_deref(), f),
+        country,
+    });
     Some(Delivery {
-        date: Some(date),
+        date: Some(inv.delivery.date),
         address,
     })
 }
 
-/// Why a 0 % line is exempt from VAT (BT-120), when known.
-///
-/// The verified invoice carries no exemption reason yet (the readers issue
-/// adds a brand setting); until then `None`: 0 % lines are zero rated (`Z`).
-fn exemption_reason(_inv: &VerifiedInvoice, _rate: VatRate) -> Option<&str> {
-    None
+/// Why a 0 % line is exempt from VAT (BT-120): the brand's
+/// `[invoice] vat_exemption_reason`, which verify requires of Swedish and
+/// Finnish sellers with a 0 % line. Without one: zero rated (`Z`).
+fn exemption_reason(inv: &VerifiedInvoice, _rate: VatRate) -> Option<&str> {
+    inv.vat_exemption_reason.as_deref()
 }
 
 /// The VAT category of the lines at `rate`.
@@ -567,6 +573,22 @@ fn payment<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Vec<PaymentMea
             bic: None,
         });
     }
+    // A Swedish Bankgiro or Plusgiro number: code 30 with the branch
+    // `SE:BANKGIRO` / `SE:PLUSGIRO` (PEPPOL SE-R-007..011), digits only.
+    let giro = match &p.account {
+        Some(Account::Bankgiro(bg)) => Some((bg.as_str(), "SE:BANKGIRO")),
+        Some(Account::Plusgiro(pg)) => Some((pg.as_str(), "SE:PLUSGIRO")),
+        _ => None,
+    };
+    if let Some((digits, branch)) = giro {
+        out.push(PaymentMeans {
+            code: "30",
+            payment_id: payment_id.clone(),
+            account: Cow::Borrowed(digits),
+            account_name: holder(),
+            bic: Some(Cow::Borrowed(branch)),
+        });
+    }
     if let Some(iban) = &p.iban {
         out.push(PaymentMeans {
             code: if inv.currency == Currency::Eur {
@@ -585,6 +607,8 @@ fn payment<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Vec<PaymentMea
     {
         let account = match a {
             Account::No(n) => Cow::Borrowed(n.as_str()),
+            Account::Bankgiro(n) => Cow::Borrowed(n.as_str()),
+            Account::Plusgiro(n) => Cow::Borrowed(n.as_str()),
             Account::Other(s) => Cow::Owned(s.split_whitespace().collect::<String>()),
         };
         out.push(PaymentMeans {

@@ -8,7 +8,7 @@ use super::text::{self, Font};
 use super::{A4_HEIGHT, A4_WIDTH, LayoutError};
 use crate::brand::Brand;
 use crate::color::Rgb;
-use crate::font::{FontFace, fonts};
+use crate::font::{FontChain, FontFace, fonts};
 use crate::locale::Locale;
 use crate::template::{Labels, PriceMode, Template};
 use crate::verify::invoice::{Seller, VerifiedInvoice};
@@ -22,6 +22,8 @@ pub(crate) struct Ctx<'a> {
     pub seller: &'a Seller,
     /// The brand (logo, footer text).
     pub brand: &'a Brand,
+    /// Where characters the bundled faces lack are found (the brand's).
+    pub fonts: &'a FontChain,
     /// The template.
     pub template: &'a Template,
     /// The labels in the invoice's language.
@@ -82,6 +84,7 @@ impl<'a> Ctx<'a> {
             invoice: inv,
             seller,
             brand,
+            fonts: &brand.fonts,
             template: t,
             labels: l,
             locale: loc,
@@ -171,7 +174,14 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// Draws `text` in one run on the baseline `baseline`; returns its width.
+    /// Draws `text` on the baseline `baseline`; returns its width.
+    ///
+    /// The text is one run in `font.face` when that face draws it all (the
+    /// common case); otherwise consecutive runs, each in the face of the font
+    /// chain that draws its characters, and a character no face draws becomes
+    /// the replacement mark (verify has already warned, `glyph_replaced`).
+    /// Right-to-left text (Hebrew, Arabic, …) is put in visual order by the
+    /// Unicode bidirectional algorithm, so it does not come out reversed.
     #[allow(clippy::too_many_arguments)]
     pub fn run_at(
         &self,
@@ -183,20 +193,40 @@ impl<'a> Ctx<'a> {
         role: TextRole,
         field: &str,
     ) -> Result<f32, LayoutError> {
+        let _ = field;
         if text.is_empty() {
             return Ok(0.0);
         }
-        let face = text::face_for(font.face, text, field)?;
-        items.push(Item::Text(TextRun {
-            x: Pt(x),
-            y: Pt(baseline),
-            face,
-            size: Pt(font.size),
-            color: font.color,
-            text: text.to_string(),
-            role,
-        }));
-        Ok(text::width(face, font.size, text))
+        let primary = fonts().face(font.face);
+        let visual = text::visual_order(text);
+        let text = visual.as_deref().unwrap_or(text);
+        if visual.is_none() && primary.first_missing(text).is_none() {
+            items.push(Item::Text(TextRun {
+                x: Pt(x),
+                y: Pt(baseline),
+                face: font.face,
+                size: Pt(font.size),
+                color: font.color,
+                text: text.to_string(),
+                role,
+            }));
+            return Ok(primary.text_width(text, font.size));
+        }
+        let mut at = x;
+        for (face, part) in self.fonts.segments(font.face, text) {
+            let w = fonts().face(face).text_width(&part, font.size);
+            items.push(Item::Text(TextRun {
+                x: Pt(at),
+                y: Pt(baseline),
+                face,
+                size: Pt(font.size),
+                color: font.color,
+                text: part,
+                role,
+            }));
+            at += w;
+        }
+        Ok(at - x)
     }
 
     /// Draws `text` in one run ending at `right`.
@@ -212,7 +242,7 @@ impl<'a> Ctx<'a> {
         field: &str,
     ) -> Result<f32, LayoutError> {
         let face = text::face_for(font.face, text, field)?;
-        let w = text::width(face, font.size, text);
+        let w = text::width(self.fonts, face, font.size, text);
         self.run(
             items,
             right - w,
@@ -237,7 +267,7 @@ impl<'a> Ctx<'a> {
         field: &str,
     ) -> Result<f32, LayoutError> {
         let face = text::face_for(font.face, text, field)?;
-        let lines = text::wrap(face, font.size, text, w);
+        let lines = text::wrap(self.fonts, face, font.size, text, w);
         let lh = self.lh(font.size);
         for (i, line) in lines.iter().enumerate() {
             self.run(

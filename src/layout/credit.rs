@@ -250,7 +250,13 @@ pub(crate) fn callout(
         .format_money(-c.note.totals.gross, ctx.invoice.currency);
     let big = Font {
         face: FontFace::Bold,
-        size: text::fit_size(FontFace::Bold, ctx.template.text.to_pay * 1.5, &amount, iw),
+        size: text::fit_size(
+            ctx.fonts,
+            FontFace::Bold,
+            ctx.template.text.to_pay * 1.5,
+            &amount,
+            iw,
+        ),
         color: ctx.text,
     };
     ctx.run(
@@ -341,7 +347,7 @@ pub(crate) fn totals(
         }
     }
     let ty = y + pad * 0.6;
-    let size = text::fit_size(FontFace::Bold, big.size, &amount, w * 0.55);
+    let size = text::fit_size(ctx.fonts, FontFace::Bold, big.size, &amount, w * 0.55);
     ctx.run(
         items,
         x,

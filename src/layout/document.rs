@@ -47,6 +47,10 @@ pub enum TextRole {
     AmountToPay,
     /// The 54-digit Finnish virtual barcode, as text.
     VirtualBarcode,
+    /// A line's amount excluding VAT (B2B lines), in the line table.
+    LineNet,
+    /// A line's amount including VAT (B2C lines), in the line table.
+    LineGross,
     /// A credit note's own number.
     CreditNumber,
 }

@@ -146,6 +146,8 @@ fn item(out: &mut String, item: &Item) {
                 FontFace::Regular => "regular",
                 FontFace::Bold => "bold",
                 FontFace::Mono => "mono",
+                FontFace::Emoji => "emoji",
+                FontFace::Extra(_) => crate::font::fonts().face(t.face).postscript_name(),
             };
             let role = match t.role {
                 TextRole::Plain => "",
@@ -159,6 +161,8 @@ fn item(out: &mut String, item: &Item) {
                 TextRole::CreditNumber => " credit_number",
                 TextRole::AmountToPay => " amount_to_pay",
                 TextRole::VirtualBarcode => " virtual_barcode",
+                TextRole::LineNet => " line_net",
+                TextRole::LineGross => " line_gross",
             };
             let _ = writeln!(
                 out,

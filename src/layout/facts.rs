@@ -1,5 +1,5 @@
-//! The invoice facts (number, dates, references) and the amount-to-pay
-//! callout.
+//! The invoice facts (number, dates, delivery date and place, references)
+//! and the amount-to-pay callout.
 
 use super::document::{Item, TextRole};
 use super::text::{self, Font};
@@ -7,7 +7,7 @@ use super::{Ctx, LayoutError, mm, rect};
 use crate::font::FontFace;
 use crate::money::Money;
 
-/// The invoice facts: number, dates, references. Returns the height.
+/// The invoice facts: number, dates, delivery, references. Returns the height.
 pub(super) fn meta_block(
     ctx: &Ctx,
     items: &mut Vec<Item>,
@@ -35,6 +35,18 @@ pub(super) fn meta_block(
                 ctx.locale.format_date(inv.due_date),
                 TextRole::DueDate,
                 "due_date",
+            ),
+            (
+                &l.delivery_date,
+                ctx.locale.format_date(inv.delivery.date),
+                TextRole::Plain,
+                "delivery.date",
+            ),
+            (
+                &l.delivery_place,
+                inv.delivery.place.one_line(ctx.seller.country),
+                TextRole::Plain,
+                "delivery.place",
             ),
         ],
     };
@@ -66,7 +78,7 @@ pub(super) fn meta_block(
     let value_font = ctx.body();
     let label_w = rows
         .iter()
-        .map(|(label, ..)| text::width(label_font.face, label_font.size, label))
+        .map(|(label, ..)| text::width(ctx.fonts, label_font.face, label_font.size, label))
         .fold(0.0f32, f32::max)
         + value_font.size * 1.3;
     let label_w = label_w.min(w * 0.55);
@@ -93,7 +105,7 @@ pub(super) fn meta_block(
             ctx.paragraph(items, value_x, top, value_w, vf, &value, field)?
         } else {
             let face = text::face_for(vf.face, &value, field)?;
-            let size = text::fit_size(face, vf.size, &value, value_w);
+            let size = text::fit_size(ctx.fonts, face, vf.size, &value, value_w);
             ctx.run(items, value_x, top, vf.with_size(size), &value, role, field)?;
             ctx.lh(vf.size)
         };
@@ -134,7 +146,13 @@ pub(super) fn callout(
     let amount = ctx.locale.format_money(totals.to_pay, cur);
     let big = Font {
         face: FontFace::Bold,
-        size: text::fit_size(FontFace::Bold, ctx.template.text.to_pay * 1.5, &amount, iw),
+        size: text::fit_size(
+            ctx.fonts,
+            FontFace::Bold,
+            ctx.template.text.to_pay * 1.5,
+            &amount,
+            iw,
+        ),
         color: ctx.text,
     };
     ctx.run(

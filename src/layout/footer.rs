@@ -57,7 +57,7 @@ const FOOTER_SEP: &str = "  ·  ";
 /// The widest page label, to reserve its room on every page.
 fn page_label_width(ctx: &Ctx, pages: usize) -> f32 {
     let s = ctx.small();
-    text::width(s.face, s.size, &ctx.labels.page_of(pages, pages))
+    text::width(ctx.fonts, s.face, s.size, &ctx.labels.page_of(pages, pages))
 }
 
 /// The footer's height (from its top rule to the bottom margin).
@@ -85,7 +85,7 @@ pub(crate) fn footer(
         for part in &parts {
             face = text::face_for(face, part, field)?;
         }
-        for line in text::wrap_parts(face, font.size, &parts, FOOTER_SEP, text_w) {
+        for line in text::wrap_parts(ctx.fonts, face, font.size, &parts, FOOTER_SEP, text_w) {
             wrapped.push((line, font.with_face(face)));
         }
     }

@@ -49,7 +49,13 @@ pub(crate) fn first_page(
             color: ctx.text,
         };
         let max_w = ctx.width * 0.55;
-        let size = text::fit_size(FontFace::Bold, font.size, &ctx.seller.name, max_w);
+        let size = text::fit_size(
+            ctx.fonts,
+            FontFace::Bold,
+            font.size,
+            &ctx.seller.name,
+            max_w,
+        );
         let base = y + ctx.cap * t.text.title;
         ctx.run_at(
             items,
@@ -77,7 +83,7 @@ pub(crate) fn first_page(
             .resolve(ctx.accent, crate::color::Rgb::WHITE),
     };
     let face = text::face_for(FontFace::Bold, &title, "label invoice")?;
-    let tw = text::width(face, title_font.size, &title);
+    let tw = text::width(ctx.fonts, face, title_font.size, &title);
     let title_base = y + ctx.cap * t.text.title;
     ctx.run_at(
         items,

@@ -357,19 +357,98 @@ mod tests {
     }
 
     #[test]
-    fn missing_glyph_is_an_error_naming_the_character() {
+    fn b2b_lines_are_net_and_b2c_lines_gross_with_totals_unchanged() {
+        let t = classic();
+        let inv = no_b2b();
+        let doc = layout(&inv, &brand(), &t, Locale::Nb).unwrap();
+        let p = &doc.pages[0];
+        assert!(has_text(p, "Beløp eks. MVA") && !has_text(p, "Beløp inkl. MVA"));
+        let net: Vec<&str> = texts(p)
+            .filter(|r| r.role == TextRole::LineNet)
+            .map(|r| r.text.as_str())
+            .collect();
+        // 3 × 39,13 = 117,39: the page adds up.
+        assert_eq!(
+            net,
+            ["3\u{202F}794,40", "117,39", "2\u{202F}541,96", "79,20"]
+        );
+        assert!(has_text(p, "39,13"));
+        assert!(has_text(p, "7\u{202F}824,00\u{A0}NOK"));
+        let fi = fi_b2c();
+        let doc = layout(&fi, &brand(), &t, Locale::Fi).unwrap();
+        let gross: Vec<&str> = texts(&doc.pages[0])
+            .filter(|r| r.role == TextRole::LineGross)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(gross, ["119,70", "4,89", "6,90"]);
+        assert!(!texts(&doc.pages[0]).any(|r| r.role == TextRole::LineNet));
+    }
+
+    #[test]
+    fn delivery_date_and_place_are_printed_in_every_locale() {
+        let inv = no_b2b();
+        for (loc, date, place) in [
+            (Locale::Nb, "Leveringsdato", "Leveringssted"),
+            (Locale::Sv, "Leveransdatum", "Leveransadress"),
+            (Locale::Fi, "Toimituspäivä", "Toimitusosoite"),
+            (Locale::En, "Delivery date", "Place of delivery"),
+        ] {
+            for (name, _) in BUILTIN {
+                let t = Template::builtin(name).unwrap();
+                let doc = layout(&inv, &brand(), &t, loc).unwrap();
+                let p = &doc.pages[0];
+                assert!(has_text(p, date) && has_text(p, place), "{name} {loc}");
+                let all: String = texts(p)
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(all.contains("Fossegrenda 30"), "{name} {loc}");
+                assert!(all.contains(&loc.format_date(inv.delivery.date)));
+            }
+        }
+    }
+
+    #[test]
+    fn the_exemption_reason_and_swedish_giro_are_printed() {
+        let mut inv = se_b2b();
+        inv.vat_exemption_reason = Some("Undantag enligt 10 kap. 1 § ML".into());
+        inv.payment.account = Some(crate::verify::Account::Bankgiro(
+            crate::payment::Bankgiro::parse("5402-9681").unwrap(),
+        ));
+        let doc = layout(&inv, &brand(), &classic(), Locale::Sv).unwrap();
+        let p = &doc.pages[0];
+        assert!(has_text(p, "Momsbefrielse: Undantag enligt 10 kap. 1 § ML"));
+        assert!(has_text(p, "Bankgiro"));
+        assert!(texts(p).any(|r| r.role == TextRole::Account && r.text == "5402-9681"));
+        assert!(!has_text(p, "Kontonummer"));
+        crate::render::read_back(&doc, &inv, Locale::Sv).unwrap();
+        // Without a giro: the IBAN, never the IBAN's internal BBAN.
+        let inv = se_b2b();
+        let doc = layout(&inv, &brand(), &classic(), Locale::Sv).unwrap();
+        let p = &doc.pages[0];
+        assert!(!has_text(p, "Kontonummer"));
+        assert!(!texts(p).any(|r| r.text.contains("50000000054910000003")));
+        assert!(texts(p).any(|r| r.role == TextRole::Iban));
+    }
+
+    #[test]
+    fn other_scripts_and_emoji_are_drawn_in_their_faces_and_nothing_is_dropped() {
         let mut inv = no_b2b();
-        inv.lines[1].description = "Tekanne 漢 porselen".into();
-        let e = layout(&inv, &brand(), &classic(), Locale::Nb).unwrap_err();
-        assert!(
-            matches!(e, LayoutError::MissingGlyph { ch: '漢', .. }),
-            "{e:?}"
-        );
-        let s = e.to_string();
-        assert!(
-            s.contains("U+6F22") && s.contains("lines[1].description"),
-            "{s}"
-        );
+        inv.lines[1].description = "Julegave 🎁 eske til Nguyễn".into();
+        inv.lines[2].description = "Tekanne \u{10FFFD} porselen".into();
+        let mut b = brand();
+        b.fonts = crate::font::FontChain::bundled_only();
+        let doc = layout(&inv, &b, &classic(), Locale::Nb).unwrap();
+        let p = &doc.pages[0];
+        // One run per face, side by side: the text comes back whole.
+        let parts: Vec<&TextRun> = texts(p)
+            .filter(|t| ["Julegave ", "🎁", " eske til Nguyễn"].contains(&t.text.as_str()))
+            .collect();
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert_eq!(parts[1].face, FontFace::Emoji);
+        assert!(parts[0].x.0 < parts[1].x.0 && parts[1].x.0 < parts[2].x.0);
+        // What no face draws is the visible replacement mark (verify warned).
+        assert!(has_text(p, "Tekanne \u{FFFD} porselen"), "replacement");
     }
 
     #[test]

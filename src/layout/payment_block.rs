@@ -3,10 +3,12 @@
 //!
 //! - NOK: amount, due date, KID and account number large and clear, then IBAN,
 //!   BIC and payee. No QR code (no Norwegian standard is in use).
-//! - SEK: amount, due date, OCR number, account, IBAN, BIC, payee, and the
-//!   Swedish payment QR code (UsingQR) when the template lists `se_qr`.
+//! - SEK: amount, due date, OCR number, the Bankgiro or Plusgiro number when
+//!   the payment detail is one, else the IBAN; BIC, payee, and the Swedish
+//!   payment QR code (UsingQR) when the template lists `se_qr`. A bank
+//!   account's internal BBAN is never printed as an account number.
 //! - EUR: amount, due date, reference (Finnish groups of five, or RF), IBAN,
-//!   BIC, payee, the EPC QR code (`epc_qr`, level M, 4-module quiet zone, at
+//!   BIC (no domestic account number), payee, the EPC QR code (`epc_qr`, level M, 4-module quiet zone, at
 //!   least 25 mm of modules) and, for a Finnish IBAN, the 54-digit virtual
 //!   bank barcode as text and as Code 128 subset C bars (`fi_barcode`).
 //!
@@ -168,8 +170,13 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         } else {
             second_mono
         };
+        let label = match a {
+            Account::Bankgiro(_) => &l.bankgiro,
+            Account::Plusgiro(_) => &l.plusgiro,
+            Account::No(_) | Account::Other(_) => &l.account_number,
+        };
         cell(
-            &l.account_number,
+            label,
             a.to_string(),
             TextRole::Account,
             font,
@@ -200,17 +207,20 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             "payment.bic",
         )
     });
-    // EUR payers key in the IBAN, so it leads; NOK and SEK lead with the account.
-    match cur {
-        Currency::Eur => {
+    // EUR payers key in the IBAN, so it leads; NOK leads with the account
+    // number and SEK with the Bankgiro or Plusgiro number when there is one.
+    // A Swedish or Finnish bank account is printed as its IBAN only (verify
+    // leaves no national account for it).
+    match (cur, account) {
+        (Currency::Nok | Currency::Sek, Some(account)) => {
+            primary.push(account);
+            secondary.extend(iban_cell(second_mono));
+            secondary.extend(bic);
+        }
+        (_, account) => {
             primary.extend(iban_cell(mono));
             secondary.extend(bic);
             secondary.extend(account);
-        }
-        Currency::Nok | Currency::Sek => {
-            primary.extend(account);
-            secondary.extend(iban_cell(second_mono));
-            secondary.extend(bic);
         }
     }
     secondary.push(cell(
@@ -244,7 +254,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         draw_qr(&mut items, m, (x, top), module);
         let small = ctx.small();
         let face = text::face_for(small.face, &l.scan_to_pay, "label")?;
-        let cw = text::width(face, small.size, &l.scan_to_pay);
+        let cw = text::width(ctx.fonts, face, small.size, &l.scan_to_pay);
         // Below the quiet zone (ISO/IEC 18004: 4 modules free of any mark):
         // the caption's tallest glyph starts where the white square ends.
         let ascender = crate::font::fonts().face(face).ascender();
@@ -280,7 +290,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             size: ctx.template.text.body,
             color: ctx.text,
         };
-        let size = text::fit_size(FontFace::Mono, df.size, digits, inner_w);
+        let size = text::fit_size(ctx.fonts, FontFace::Mono, df.size, digits, inner_w);
         ctx.run(
             &mut items,
             pad,
@@ -327,8 +337,8 @@ fn grid(
     for c in cells {
         let face = text::face_for(c.font.face, &c.value, c.field)?;
         let lface = text::face_for(label_font.face, &c.label, "label")?;
-        let vw = text::width(face, c.font.size, &c.value);
-        let lw = text::width(lface, label_font.size, &c.label);
+        let vw = text::width(ctx.fonts, face, c.font.size, &c.value);
+        let lw = text::width(ctx.fonts, lface, label_font.size, &c.label);
         let cw = vw.max(lw).min(w);
         if x > x0 && x + cw > x0 + w {
             x = x0;
@@ -337,7 +347,7 @@ fn grid(
         }
         ctx.run(items, x, y, label_font, &c.label, TextRole::Plain, "label")?;
         let lh = ctx.lh(label_font.size);
-        let size = text::fit_size(face, c.font.size, &c.value, w);
+        let size = text::fit_size(ctx.fonts, face, c.font.size, &c.value, w);
         ctx.run(
             items,
             x,

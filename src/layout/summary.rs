@@ -105,6 +105,13 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
         )?;
         y += lh;
     }
+    if let Some(reason) = ctx.invoice.vat_exemption_reason.as_deref() {
+        // Under the VAT summary, where the 0 % row is: "MVA-fritak: …".
+        y += mm(1.5);
+        let note = ctx.small().with_color(ctx.text);
+        let t = format!("{}: {reason}", ctx.labels.vat_exemption);
+        y += ctx.paragraph(items, 0.0, y, w, note, &t, "vat_exemption_reason")?;
+    }
     if !ctx.invoice.order_discounts.is_empty() {
         y += mm(3.0);
         let note = ctx.small();
@@ -221,7 +228,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
         }
     }
     let ty = y + pad * 0.6;
-    let size = text::fit_size(FontFace::Bold, big.size, &amount, w * 0.6);
+    let size = text::fit_size(ctx.fonts, FontFace::Bold, big.size, &amount, w * 0.6);
     ctx.run(
         items,
         x,

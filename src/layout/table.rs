@@ -66,7 +66,8 @@ fn header_label<'l>(ctx: &'l Ctx, field: ColumnField) -> &'l str {
         ColumnField::VatRate => &l.col_vat_rate,
         ColumnField::VatAmount => &l.col_vat_amount,
         ColumnField::Net => &l.col_net,
-        ColumnField::Amount => &l.col_amount,
+        ColumnField::Amount if ctx.prices_incl => &l.col_amount,
+        ColumnField::Amount => &l.col_net,
     }
 }
 
@@ -80,24 +81,17 @@ fn cell_run(
     top: f32,
     font: Font,
     line: &str,
+    role: TextRole,
     field: &str,
 ) -> Result<(), LayoutError> {
     let face = text::face_for(font.face, line, field)?;
-    let tw = text::width(face, font.size, line);
+    let tw = text::width(ctx.fonts, face, font.size, line);
     let x = match align {
         Align::Left => x,
         Align::Right => x + w - tw,
         Align::Center => x + (w - tw) / 2.0,
     };
-    ctx.run(
-        items,
-        x,
-        top,
-        font.with_face(face),
-        line,
-        TextRole::Plain,
-        field,
-    )?;
+    ctx.run(items, x, top, font.with_face(face), line, role, field)?;
     Ok(())
 }
 
@@ -121,7 +115,7 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
         .map(|c| {
             let label = header_label(ctx, c.field);
             let face = text::face_for(font.face, label, "label")?;
-            Ok(text::wrap(face, font.size, label, g.inner(c).1))
+            Ok(text::wrap(ctx.fonts, face, font.size, label, g.inner(c).1))
         })
         .collect::<Result<_, LayoutError>>()?;
     let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
@@ -143,6 +137,7 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
                 top + i as f32 * lh,
                 font,
                 l,
+                TextRole::Plain,
                 "label",
             )?;
         }
@@ -203,7 +198,8 @@ fn cell_value(ctx: &Ctx, field: ColumnField, line: &Line) -> String {
         ColumnField::VatRate => loc.format_rate(line.vat_rate),
         ColumnField::VatAmount => loc.format_amount(line.vat_amount),
         ColumnField::Net => loc.format_amount(line.net),
-        ColumnField::Amount => loc.format_amount(line.amount),
+        ColumnField::Amount if ctx.prices_incl => loc.format_amount(line.amount),
+        ColumnField::Amount => loc.format_amount(line.net),
     }
 }
 
@@ -237,7 +233,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
             match c.field {
                 ColumnField::Description | ColumnField::ItemId => {
                     let face = text::face_for(font.face, &value, &field)?;
-                    for l in text::wrap(face, font.size, &value, w) {
+                    for l in text::wrap(ctx.fonts, face, font.size, &value, w) {
                         pieces.push(Piece::new(ctx, font.with_face(face), l, 0.0));
                     }
                     if c.field == ColumnField::Description {
@@ -247,7 +243,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                             let t = discount_text(ctx, d);
                             let f = format!("lines[{i}].discounts[{di}]");
                             let face = text::face_for(note.face, &t, &f)?;
-                            for l in text::wrap(face, note.size, &t, w - indent) {
+                            for l in text::wrap(ctx.fonts, face, note.size, &t, w - indent) {
                                 pieces.push(Piece::new(ctx, note.with_face(face), l, indent));
                             }
                         }
@@ -255,10 +251,17 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                 }
                 _ => {
                     let face = text::face_for(font.face, &value, &field)?;
-                    let size = text::fit_size(face, font.size, &value, w);
+                    let size = text::fit_size(ctx.fonts, face, font.size, &value, w);
                     let mut p = Piece::new(ctx, font.with_face(face).with_size(size), value, 0.0);
                     // A shrunk number keeps the row's baseline and line height.
                     p.dy = ctx.baseline(0.0, font.size) - ctx.baseline(0.0, size);
+                    if c.field == ColumnField::Amount {
+                        p.role = if ctx.prices_incl {
+                            TextRole::LineGross
+                        } else {
+                            TextRole::LineNet
+                        };
+                    }
                     p.lh = ctx.lh(font.size);
                     pieces.push(p);
                 }
@@ -313,6 +316,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                         top + p.dy,
                         p.font,
                         &p.text,
+                        p.role,
                         "lines",
                     )?;
                     top += p.lh;
@@ -341,6 +345,8 @@ struct Piece {
     indent: f32,
     /// Vertical shift of the baseline (shrunk numbers).
     dy: f32,
+    /// What the text is (line amounts are read back).
+    role: TextRole,
 }
 
 impl Piece {
@@ -351,6 +357,7 @@ impl Piece {
             text,
             indent,
             dy: 0.0,
+            role: TextRole::Plain,
         }
     }
 }

@@ -1,14 +1,15 @@
-//! Text measuring, glyph checks and line wrapping, on the bundled font metrics.
+//! Text measuring and line wrapping, on real font metrics.
 //!
-//! Measuring is a table lookup per character in [`crate::font`]; nothing here
-//! allocates per character. Wrapping is greedy on ordinary spaces (no-break
+//! Measuring is a table lookup per character in [`crate::font`]; a character
+//! the run's face lacks is measured in the face of the [`FontChain`] that
+//! draws it (and one no face draws as the replacement mark), exactly as
+//! [`super::Ctx::run_at`] will draw it. Wrapping is greedy on ordinary spaces (no-break
 //! spaces never break); a word wider than the column is broken between
 //! characters, so no text is ever cut off.
 
 use super::LayoutError;
 use crate::color::Rgb;
-use crate::font::FontFace;
-use crate::font::fonts;
+use crate::font::{FontChain, FontFace};
 
 /// A face, a size and a colour.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,46 +40,30 @@ impl Font {
 }
 
 /// The width of `text` in points.
-pub(crate) fn width(face: FontFace, size: f32, text: &str) -> f32 {
-    fonts().face(face).text_width(text, size)
+pub(crate) fn width(chain: &FontChain, face: FontFace, size: f32, text: &str) -> f32 {
+    chain.text_width(face, text, size)
 }
 
-/// The face that draws every character of `text`: `face` itself, else another
-/// bundled face that has them all.
-///
-/// # Errors
-///
-/// [`LayoutError::MissingGlyph`] naming the first character that no bundled
-/// face can draw (or, if each character is drawable by some face but none
-/// draws them all, the first one `face` lacks), with `field` and the text.
-pub(crate) fn face_for(face: FontFace, text: &str, field: &str) -> Result<FontFace, LayoutError> {
-    let set = fonts();
-    let Some(missing) = set.face(face).first_missing(text) else {
-        return Ok(face);
-    };
-    for other in [FontFace::Regular, FontFace::Bold, FontFace::Mono] {
-        if other != face && set.face(other).first_missing(text).is_none() {
-            return Ok(other);
-        }
-    }
-    let all = [FontFace::Regular, FontFace::Bold, FontFace::Mono];
-    let ch = text
-        .chars()
-        .find(|&c| all.iter().all(|&f| !set.face(f).has_glyph(c)))
-        .unwrap_or(missing);
-    Err(LayoutError::MissingGlyph {
-        ch,
-        field: field.to_string(),
-        text: text.to_string(),
-    })
+/// The face a run of `text` is set in: `face`. Characters it lacks are drawn
+/// in the face of the font chain that has them (see `Ctx::run_at`), and a
+/// character no face has is replaced by a visible mark, so this never fails;
+/// the `Result` keeps the call sites' shape.
+pub(crate) fn face_for(face: FontFace, _text: &str, _field: &str) -> Result<FontFace, LayoutError> {
+    Ok(face)
 }
 
 /// Splits `text` into lines no wider than `max` points at `font`.
 ///
 /// Breaks at ordinary spaces and after hyphens; `\n` forces a break; a word
 /// wider than `max` is broken between characters. Never returns no lines.
-pub(crate) fn wrap(face: FontFace, size: f32, text: &str, max: f32) -> Vec<String> {
-    let f = fonts().face(face);
+pub(crate) fn wrap(
+    chain: &FontChain,
+    face: FontFace,
+    size: f32,
+    text: &str,
+    max: f32,
+) -> Vec<String> {
+    let f = Measure { chain, face };
     let space = f.text_width(" ", size);
     let mut lines = Vec::new();
     for para in text.split('\n') {
@@ -128,13 +113,14 @@ pub(crate) fn wrap(face: FontFace, size: f32, text: &str, max: f32) -> Vec<Strin
 /// Joins `parts` with `sep` into lines no wider than `max`, breaking only
 /// between parts; a part wider than `max` on its own is wrapped by [`wrap`].
 pub(crate) fn wrap_parts(
+    chain: &FontChain,
     face: FontFace,
     size: f32,
     parts: &[String],
     sep: &str,
     max: f32,
 ) -> Vec<String> {
-    let f = fonts().face(face);
+    let f = Measure { chain, face };
     let sep_w = f.text_width(sep, size);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -154,7 +140,7 @@ pub(crate) fn wrap_parts(
             line.push_str(part);
             line_w = w;
         } else {
-            let mut pieces = wrap(face, size, part, max);
+            let mut pieces = wrap(chain, face, size, part, max);
             line = pieces.pop().unwrap_or_default();
             line_w = f.text_width(&line, size);
             lines.extend(pieces);
@@ -168,17 +154,54 @@ pub(crate) fn wrap_parts(
 
 /// The largest size ≤ `size` (and ≥ 60 % of it) at which `text` fits in `max`;
 /// used for values that must stay on one line (amounts, identifiers).
-pub(crate) fn fit_size(face: FontFace, size: f32, text: &str, max: f32) -> f32 {
-    let w = width(face, size, text);
+pub(crate) fn fit_size(chain: &FontChain, face: FontFace, size: f32, text: &str, max: f32) -> f32 {
+    let w = width(chain, face, size, text);
     if w <= max || w <= 0.0 {
         return size;
     }
     (size * max / w).max(size * 0.6)
 }
 
+/// `text` in visual order (left to right on the page) when it has
+/// right-to-left characters; `None` when it has none (the common case, no
+/// allocation). Uses the Unicode bidirectional algorithm (UAX #9) with the
+/// paragraph direction taken from the first strong character; no shaping.
+pub(crate) fn visual_order(text: &str) -> Option<String> {
+    use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
+    let rtl = text.chars().any(|c| {
+        matches!(
+            bidi_class(c),
+            BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
+        )
+    });
+    if !rtl {
+        return None;
+    }
+    let info = BidiInfo::new(text, None);
+    let mut out = String::with_capacity(text.len());
+    for para in &info.paragraphs {
+        out.push_str(&info.reorder_line(para, para.range.clone()));
+    }
+    Some(out)
+}
+
+/// A face with its fallback chain, measuring as drawn.
+struct Measure<'c> {
+    chain: &'c FontChain,
+    face: FontFace,
+}
+
+impl Measure<'_> {
+    fn text_width(&self, text: &str, size: f32) -> f32 {
+        self.chain.text_width(self.face, text, size)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static B: std::sync::LazyLock<FontChain> = std::sync::LazyLock::new(FontChain::bundled_only);
 
     const DESC: &str = "Skreddersydd kontorpult i heltre eik med elektrisk høydejustering, kabelkanal, \
         integrert trådløs lader og skuff med lås — levert og montert på første etasje, inkludert \
@@ -188,10 +211,10 @@ mod tests {
     fn long_norwegian_description_wraps_within_its_column() {
         assert!(DESC.chars().count() >= 200, "{}", DESC.chars().count());
         let max = 200.0;
-        let lines = wrap(FontFace::Regular, 8.5, DESC, max);
+        let lines = wrap(&B, FontFace::Regular, 8.5, DESC, max);
         assert!(lines.len() >= 4, "{lines:?}");
         for l in &lines {
-            assert!(width(FontFace::Regular, 8.5, l) <= max + 0.01, "{l}");
+            assert!(width(&B, FontFace::Regular, 8.5, l) <= max + 0.01, "{l}");
         }
         // Nothing is cut: the words come back in order.
         assert_eq!(
@@ -203,11 +226,11 @@ mod tests {
     #[test]
     fn a_word_wider_than_the_column_is_broken_not_cut() {
         let word = "Donaudampfschifffahrtsgesellschaftskapitänsmütze";
-        let lines = wrap(FontFace::Bold, 10.0, word, 60.0);
+        let lines = wrap(&B, FontFace::Bold, 10.0, word, 60.0);
         assert!(lines.len() > 2);
         assert_eq!(lines.concat(), word);
         for l in &lines {
-            assert!(width(FontFace::Bold, 10.0, l) <= 60.01);
+            assert!(width(&B, FontFace::Bold, 10.0, l) <= 60.01);
         }
     }
 
@@ -215,10 +238,12 @@ mod tests {
     fn no_break_spaces_do_not_break() {
         let t = "Sum 1\u{202F}234\u{202F}567,00\u{A0}NOK";
         let lines = wrap(
+            &B,
             FontFace::Regular,
             9.0,
             t,
             width(
+                &B,
                 FontFace::Regular,
                 9.0,
                 "1\u{202F}234\u{202F}567,00\u{A0}NOK",
@@ -228,14 +253,14 @@ mod tests {
     }
 
     #[test]
-    fn missing_glyph_names_the_character_and_field() {
-        let e = face_for(FontFace::Regular, "Tekanne 漢", "lines[0].description").unwrap_err();
-        let s = e.to_string();
-        assert!(s.contains("U+6F22"), "{s}");
-        assert!(s.contains("lines[0].description"), "{s}");
-        assert_eq!(
-            face_for(FontFace::Bold, "Åkle i ull", "x").unwrap(),
-            FontFace::Bold
-        );
+    fn other_faces_measure_what_the_primary_lacks() {
+        // The emoji is measured in the emoji face, not as nothing.
+        let plain = width(&B, FontFace::Regular, 10.0, "Julegave  eske");
+        let gift = width(&B, FontFace::Regular, 10.0, "Julegave 🎁 eske");
+        assert!(gift > plain + 5.0, "{plain} {gift}");
+        // A character no face draws is measured as the replacement mark.
+        let r = width(&B, FontFace::Regular, 10.0, "\u{FFFD}");
+        assert!(r > 0.0);
+        assert_eq!(width(&B, FontFace::Regular, 10.0, "\u{10FFFD}"), r);
     }
 }

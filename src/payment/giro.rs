@@ -126,6 +126,20 @@ impl fmt::Display for Plusgiro {
     }
 }
 
+/// Serialised in its printed form, `5402-9681`.
+impl serde::Serialize for Bankgiro {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Serialised in its printed form, `28 65 43-4`.
+impl serde::Serialize for Plusgiro {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,37 +21,35 @@ use std::io::Write;
 use printpdf::{Color, Op, PaintMode, PdfFontHandle, TextItem, WindingOrder};
 
 use super::PdfError;
-use super::fonts::{FACES, resource_name};
+use super::fonts::resource_name;
 use crate::font::FontFace;
 use crate::font::fonts;
 
-/// Bundled glyph id → subset glyph id, per face (0 = not in the subset).
+/// Face glyph id → subset glyph id, per face (0 = not in the subset).
 #[derive(Debug, Default)]
 pub(super) struct GlyphMaps<'a> {
-    maps: [&'a [u16]; 3],
+    maps: Vec<(FontFace, &'a [u16])>,
 }
 
 impl<'a> GlyphMaps<'a> {
-    /// Uses `remap` (indexed by bundled glyph id) for `face`.
+    /// Uses `remap` (indexed by the face's glyph id) for `face`.
     pub(super) fn set(&mut self, face: FontFace, remap: &'a [u16]) {
-        self.maps[face_index(face)] = remap;
+        self.maps.push((face, remap));
     }
 
     fn map(&self, face: FontFace) -> &'a [u16] {
-        self.maps[face_index(face)]
+        self.maps
+            .iter()
+            .find(|(f, _)| *f == face)
+            .map_or(&[], |(_, m)| *m)
     }
-}
 
-fn face_index(face: FontFace) -> usize {
-    match face {
-        FontFace::Regular => 0,
-        FontFace::Bold => 1,
-        FontFace::Mono => 2,
+    fn face_of(&self, resource: &str) -> Option<FontFace> {
+        self.maps
+            .iter()
+            .map(|(f, _)| *f)
+            .find(|f| resource_name(*f) == resource)
     }
-}
-
-fn face_of(resource: &str) -> Option<FontFace> {
-    FACES.into_iter().find(|f| resource_name(*f) == resource)
 }
 
 fn unsupported(what: &str) -> PdfError {
@@ -180,7 +178,11 @@ pub(super) fn encode(ops: &[Op], glyphs: &GlyphMaps<'_>) -> Result<Vec<u8>, PdfE
                 let PdfFontHandle::External(id) = font else {
                     return Err(unsupported("builtin font"));
                 };
-                face = Some(face_of(&id.0).ok_or_else(|| unsupported("font resource"))?);
+                face = Some(
+                    glyphs
+                        .face_of(&id.0)
+                        .ok_or_else(|| unsupported("font resource"))?,
+                );
                 out.push(b'/');
                 out.extend_from_slice(id.0.as_bytes());
                 out.push(b' ');

@@ -30,24 +30,11 @@ use crate::font::FontFace;
 use crate::font::fonts;
 use crate::layout::document::{Document, Item};
 
-/// The faces in resource order.
-pub(super) const FACES: [FontFace; 3] = [FontFace::Regular, FontFace::Bold, FontFace::Mono];
-
-/// The resource name (`/F1 12 Tf`) of a face; fixed, so no printpdf random ids.
+/// The resource name (`/F1 12 Tf`) of a face: `F1`–`F4` for the bundled
+/// faces, one derived from the program for a loaded face; fixed, so no
+/// printpdf random ids and no dependence on load order.
 pub(super) fn resource_name(face: FontFace) -> &'static str {
-    match face {
-        FontFace::Regular => "F1",
-        FontFace::Bold => "F2",
-        FontFace::Mono => "F3",
-    }
-}
-
-fn face_index(face: FontFace) -> usize {
-    match face {
-        FontFace::Regular => 0,
-        FontFace::Bold => 1,
-        FontFace::Mono => 2,
-    }
+    fonts().face(face).resource_name()
 }
 
 /// One face's subset: glyph mapping and ready-made PDF objects.
@@ -71,14 +58,19 @@ pub(super) struct Subset {
     /// Subset glyph id → advance in font units, for tests.
     #[cfg_attr(not(test), allow(dead_code))]
     widths: Vec<u16>,
+    /// Whether the program has CFF outlines (embedded as /FontFile3 /OpenType).
+    cff: bool,
 }
 
 impl Subset {
     /// Adds the font's objects to `doc`; returns the Type0 font's id.
     pub(super) fn add_to(&self, doc: &mut lopdf::Document, compress: bool) -> ObjectId {
+        let cff = self.cff;
         let stream = |pair: &(Vec<u8>, Vec<u8>), length1: bool| {
             let mut dict = Dictionary::new();
-            if length1 {
+            if length1 && cff {
+                dict.set("Subtype", Object::Name(b"OpenType".to_vec()));
+            } else if length1 {
                 dict.set("Length1", pair.0.len() as i64);
             }
             if compress {
@@ -90,7 +82,10 @@ impl Subset {
         };
         let program = doc.add_object(stream(&self.program, true));
         let mut descriptor = self.descriptor.clone();
-        descriptor.set("FontFile2", Object::Reference(program));
+        descriptor.set(
+            if self.cff { "FontFile3" } else { "FontFile2" },
+            Object::Reference(program),
+        );
         let descriptor = doc.add_object(descriptor);
         let mut cid_font = self.cid_font.clone();
         cid_font.set("FontDescriptor", Object::Reference(descriptor));
@@ -110,10 +105,10 @@ impl Subset {
     }
 }
 
-/// The glyphs each face uses, as flags indexed by bundled glyph id.
+/// The glyphs each face uses, as flags indexed by the face's glyph id.
 #[derive(Debug, Default)]
 pub(super) struct Usage {
-    used: [Vec<bool>; 3],
+    used: Vec<(FontFace, Vec<bool>)>,
 }
 
 impl Usage {
@@ -122,14 +117,18 @@ impl Usage {
     pub(super) fn collect(doc: &Document) -> Result<Usage, PdfError> {
         let set = fonts();
         let mut usage = Usage::default();
-        for (slot, face) in usage.used.iter_mut().zip(FACES) {
-            *slot = vec![false; set.face(face).glyph_count()];
-        }
         for (p, page) in doc.pages.iter().enumerate() {
             for (i, item) in page.items.iter().enumerate() {
                 let Item::Text(run) = item else { continue };
                 let face = set.face(run.face);
-                let used = &mut usage.used[face_index(run.face)];
+                let slot = match usage.used.iter().position(|(f, _)| *f == run.face) {
+                    Some(k) => k,
+                    None => {
+                        usage.used.push((run.face, vec![false; face.glyph_count()]));
+                        usage.used.len() - 1
+                    }
+                };
+                let used = &mut usage.used[slot].1;
                 for c in run.text.chars() {
                     let gid = face.glyph_id(c).ok_or_else(|| PdfError::MissingGlyph {
                         page: p + 1,
@@ -146,14 +145,29 @@ impl Usage {
         Ok(usage)
     }
 
-    /// The bundled glyph ids `face` uses, ascending (empty when unused).
+    /// The faces used, in resource-name order (`F1` … `F4`, then loaded faces).
+    pub(super) fn faces(&self) -> Vec<FontFace> {
+        let mut faces: Vec<FontFace> = self.used.iter().map(|(f, _)| *f).collect();
+        faces.sort_by_key(|f| {
+            let name = resource_name(*f);
+            (name.len(), name)
+        });
+        faces
+    }
+
+    /// The glyph ids `face` uses, ascending (empty when unused).
     pub(super) fn glyphs(&self, face: FontFace) -> Vec<u16> {
-        self.used[face_index(face)]
+        self.used
             .iter()
-            .enumerate()
-            .filter(|(_, used)| **used)
-            .filter_map(|(gid, _)| u16::try_from(gid).ok())
-            .collect()
+            .find(|(f, _)| *f == face)
+            .map(|(_, used)| {
+                used.iter()
+                    .enumerate()
+                    .filter(|(_, used)| **used)
+                    .filter_map(|(gid, _)| u16::try_from(gid).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -206,10 +220,13 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
             char_to_gid.push((c, new));
         }
     }
-    let program = subsetter::subset(face.data(), 0, &remapper).map_err(|e| PdfError::Subset {
-        face: face_id,
-        message: e.to_string(),
-    })?;
+    let program =
+        subsetter::subset(face.data(), face.collection_index(), &remapper).map_err(|e| {
+            PdfError::Subset {
+                face: face_id,
+                message: e.to_string(),
+            }
+        })?;
 
     // The tag: six capitals derived from the face and glyph set.
     let mut h = StableHasher::new();
@@ -269,7 +286,14 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
     system_info.set("Supplement", 0);
     let mut cid_font = Dictionary::new();
     cid_font.set("Type", Object::Name(b"Font".to_vec()));
-    cid_font.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
+    // TrueType outlines: CIDFontType2 with /FontFile2; CFF outlines (an
+    // OpenType .otf from a font directory): CIDFontType0 with /FontFile3.
+    let subtype: &[u8] = if face.is_cff() {
+        b"CIDFontType0"
+    } else {
+        b"CIDFontType2"
+    };
+    cid_font.set("Subtype", Object::Name(subtype.to_vec()));
     cid_font.set("BaseFont", name);
     cid_font.set("CIDSystemInfo", Object::Dictionary(system_info));
     // Subset glyph ids are 0..n, so one run covers every width.
@@ -282,7 +306,9 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         "W",
         Object::Array(vec![Object::Integer(0), Object::Array(w)]),
     );
-    cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    if !face.is_cff() {
+        cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    }
 
     let cmap = to_unicode_cmap(&char_to_gid).into_bytes();
     let program_deflated = super::stream::deflate(&program, super::stream::LEVEL_FONT)?;
@@ -296,6 +322,7 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         descriptor,
         cid_font,
         widths,
+        cff: face.is_cff(),
     })
 }
 

@@ -180,7 +180,7 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
 
     // 1. Fonts: one subset per used face.
     let mut subsets = Vec::new();
-    for face in fonts::FACES {
+    for face in usage.faces() {
         let glyphs = usage.glyphs(face);
         if !glyphs.is_empty() {
             subsets.push((face, fonts::subset(face, glyphs)?));

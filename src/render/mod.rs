@@ -18,6 +18,7 @@ use crate::locale::Locale;
 use crate::pdf::{PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
+use crate::verify::{Code, Finding, VerifyOptions};
 
 mod credit;
 mod read_back;
@@ -35,6 +36,12 @@ pub struct RenderOptions {
     pub locale: Option<Locale>,
     /// PDF output switches.
     pub pdf: PdfOptions,
+    /// What [`Renderer::verify`] is told (the delivery date, `--delivery-date`).
+    pub verify: VerifyOptions,
+    /// Refuse an invoice in which a character had to be replaced because no
+    /// font can draw it (`--strict-glyphs`): [`RenderError::GlyphReplaced`]
+    /// instead of a PDF with the visible mark.
+    pub strict_glyphs: bool,
 }
 
 /// Why an invoice could not be rendered.
@@ -61,9 +68,22 @@ pub enum RenderError {
         /// What was drawn (empty when nothing was).
         found: String,
     },
+    /// Strict glyphs: the invoice has characters no font can draw (each
+    /// `glyph_replaced` finding names the field and the code point). Nothing
+    /// was written.
+    #[error("strict glyphs: {}", glyph_list(.0))]
+    GlyphReplaced(Vec<Finding>),
     /// The PDF backend failed.
     #[error(transparent)]
     Pdf(#[from] PdfError),
+}
+
+fn glyph_list(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} ({})", f.message, f.path))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The template to use: `options`, else the brand's `[invoice] template`, else `classic`.
@@ -120,6 +140,8 @@ pub struct Renderer {
     /// `--locale`, else the brand's; `None`: the invoice's own default.
     locale: Option<Locale>,
     pdf: PdfOptions,
+    verify: VerifyOptions,
+    strict_glyphs: bool,
 }
 
 impl Renderer {
@@ -136,6 +158,8 @@ impl Renderer {
             brand,
             template,
             pdf: options.pdf,
+            verify: options.verify,
+            strict_glyphs: options.strict_glyphs,
         })
     }
 
@@ -160,10 +184,11 @@ impl Renderer {
     ///
     /// The [`Report`](crate::Report) of every failed check.
     pub fn verify(&self, documents: &Envelope) -> Result<VerifiedInvoice, crate::Report> {
-        crate::verify::verify(
+        crate::verify::verify_with(
             &documents.transaction,
             documents.session.as_ref(),
             &self.brand,
+            &self.verify,
         )
     }
 
@@ -213,6 +238,17 @@ impl Renderer {
         invoice: &VerifiedInvoice,
         locale: Option<Locale>,
     ) -> Result<Vec<u8>, RenderError> {
+        if self.strict_glyphs {
+            let replaced: Vec<Finding> = invoice
+                .warnings
+                .iter()
+                .filter(|w| w.code == Code::GlyphReplaced)
+                .cloned()
+                .collect();
+            if !replaced.is_empty() {
+                return Err(RenderError::GlyphReplaced(replaced));
+            }
+        }
         let locale = locale.unwrap_or_else(|| self.locale_for(invoice));
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;
@@ -342,6 +378,7 @@ mod tests {
             (TextRole::VatAmount, "VAT per rate"),
             (TextRole::Total, "total"),
             (TextRole::AmountToPay, "amount to pay"),
+            (TextRole::LineNet, "line amounts excl. VAT"),
         ] {
             match tamper(role, "1") {
                 RenderError::ReadBack { field: f, .. } => assert_eq!(f, field),

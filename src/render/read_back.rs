@@ -14,8 +14,9 @@ use super::RenderError;
 /// be drawn at least once, and every run with that role must read exactly as
 /// formatted from the invoice; the account and the IBAN likewise when the
 /// invoice has them (and must not be drawn when it has not); the VAT amounts
-/// must be exactly one per rate; a drawn virtual barcode must be the one
-/// computed from the invoice.
+/// must be exactly one per rate; the line table's amounts must be the lines'
+/// net amounts (B2B) or gross amounts (B2C), one per line in order; a drawn
+/// virtual barcode must be the one computed from the invoice.
 ///
 /// # Errors
 ///
@@ -25,21 +26,32 @@ pub fn read_back(
     invoice: &VerifiedInvoice,
     locale: Locale,
 ) -> Result<(), RenderError> {
-    let mut drawn: Vec<(TextRole, &str)> = Vec::new();
+    // A value set in more than one face is drawn as consecutive runs on one
+    // baseline with the same role: read them as one.
+    let mut drawn: Vec<(TextRole, f32, String)> = Vec::new();
     for page in &doc.pages {
+        let mut prev_role = TextRole::Plain;
         for item in &page.items {
-            if let layout::Item::Text(t) = item
-                && t.role != TextRole::Plain
-            {
-                drawn.push((t.role, t.text.as_str()));
+            let layout::Item::Text(t) = item else {
+                prev_role = TextRole::Plain;
+                continue;
+            };
+            if t.role != TextRole::Plain {
+                match drawn.last_mut() {
+                    Some((r, y, text)) if prev_role == t.role && *r == t.role && *y == t.y.0 => {
+                        text.push_str(&t.text);
+                    }
+                    _ => drawn.push((t.role, t.y.0, t.text.clone())),
+                }
             }
+            prev_role = t.role;
         }
     }
     let runs = |role: TextRole| {
         drawn
             .iter()
-            .filter(move |(r, _)| *r == role)
-            .map(|(_, t)| *t)
+            .filter(move |(r, _, _)| *r == role)
+            .map(|(_, _, t)| t.as_str())
     };
     let one = |field: &'static str,
                role: TextRole,
@@ -125,6 +137,46 @@ pub fn read_back(
     if expected != found {
         return Err(RenderError::ReadBack {
             field: "VAT per rate",
+            expected: expected.join(" | "),
+            found: found.join(" | "),
+        });
+    }
+
+    // The line table's amounts, in order: net (B2B) or gross (B2C), one per
+    // line, never both kinds.
+    let net: Vec<&str> = runs(TextRole::LineNet).collect();
+    let gross: Vec<&str> = runs(TextRole::LineGross).collect();
+    let (field, found, expected): (&'static str, &[&str], Vec<String>) =
+        match (net.is_empty(), gross.is_empty()) {
+            (false, true) => (
+                "line amounts excl. VAT",
+                &net,
+                invoice
+                    .lines
+                    .iter()
+                    .map(|l| locale.format_amount(l.net))
+                    .collect(),
+            ),
+            (true, _) => (
+                "line amounts incl. VAT",
+                &gross,
+                invoice
+                    .lines
+                    .iter()
+                    .map(|l| locale.format_amount(l.amount))
+                    .collect(),
+            ),
+            (false, false) => {
+                return Err(RenderError::ReadBack {
+                    field: "line amounts",
+                    expected: "one kind (excl. or incl. VAT)".into(),
+                    found: "both".into(),
+                });
+            }
+        };
+    if found.len() != expected.len() || found.iter().zip(&expected).any(|(f, e)| f != e) {
+        return Err(RenderError::ReadBack {
+            field,
             expected: expected.join(" | "),
             found: found.join(" | "),
         });

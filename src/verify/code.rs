@@ -60,6 +60,9 @@ pub enum Code {
     InvalidOrganizationNumber,
     /// The brand's seller lacks a name or has an invalid organisation number.
     InvalidSeller,
+    /// A line at 0 % VAT and no exemption reason in the brand file (an error
+    /// for Swedish and Finnish sellers, a warning for Norwegian ones).
+    MissingExemptionReason,
     /// Credit note: no successful VOID event and the status is not
     /// AUTHORIZATION_VOIDED, so nothing is to be credited.
     NotVoided,
@@ -79,6 +82,9 @@ pub enum Code {
     TextTooLong,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
+    /// Warning: a character that no font face can draw was replaced by a
+    /// visible mark (U+FFFD); the message names the code point.
+    GlyphReplaced,
     /// Warning: something was ignored or assumed (the message says what).
     Assumed,
 }
@@ -109,6 +115,7 @@ impl Code {
             Code::MissingBillingField => "missing_billing_field",
             Code::InvalidOrganizationNumber => "invalid_organization_number",
             Code::InvalidSeller => "invalid_seller",
+            Code::MissingExemptionReason => "missing_exemption_reason",
             Code::NotVoided => "not_voided",
             Code::VoidMismatch => "void_mismatch",
             Code::InvalidCreditNumber => "invalid_credit_number",
@@ -117,6 +124,7 @@ impl Code {
             Code::UnprintableText => "unprintable_text",
             Code::TextTooLong => "text_too_long",
             Code::DatesDerived => "dates_derived",
+            Code::GlyphReplaced => "glyph_replaced",
             Code::Assumed => "assumed",
         }
     }

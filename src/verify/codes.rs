@@ -4,8 +4,9 @@
 //! - EUR with an IBAN: the EPC QR code (EPC069-12), and for a Finnish IBAN the
 //!   54-digit virtual bank barcode with its Code 128 subset C bars. The barcode
 //!   rule (amount, reference, due date) lives in [`virtual_barcode`] alone.
-//! - SEK: the Swedish payment QR code (UsingQR), to the IBAN when there is one,
-//!   else to the account as given.
+//! - SEK: the Swedish payment QR code (UsingQR), to the Bankgiro or Plusgiro
+//!   number when the payment detail is one, else to the IBAN, else to the
+//!   account as given.
 //! - NOK: none (no Norwegian standard is in use).
 //!
 //! Nothing left to pay: no code. A code that cannot be built is left out with
@@ -107,13 +108,16 @@ pub(super) fn codes(facts: &Facts<'_>, f: &mut Findings) -> PaymentCodes {
     out
 }
 
-/// The account the Swedish QR code pays to: the IBAN (with its BIC), else the
-/// account as given.
+/// The account the Swedish QR code pays to: the Bankgiro or Plusgiro number
+/// when the payment detail is one (what the invoice prints), else the IBAN
+/// (with its BIC), else the account as given.
 fn se_account(p: &PaymentDetails) -> Option<SePaymentAccount<'_>> {
-    match (&p.iban, &p.account) {
-        (Some(iban), _) => Some(SePaymentAccount::Iban(iban, p.bic.as_ref())),
-        (None, Some(Account::Other(s))) => Some(SePaymentAccount::Bban(s)),
-        (None, Some(Account::No(n))) => Some(SePaymentAccount::Bban(n.as_str())),
+    match (&p.account, &p.iban) {
+        (Some(Account::Bankgiro(bg)), _) => Some(SePaymentAccount::Bankgiro(bg)),
+        (Some(Account::Plusgiro(pg)), _) => Some(SePaymentAccount::Plusgiro(pg)),
+        (_, Some(iban)) => Some(SePaymentAccount::Iban(iban, p.bic.as_ref())),
+        (Some(Account::Other(s)), None) => Some(SePaymentAccount::Bban(s)),
+        (Some(Account::No(n)), None) => Some(SePaymentAccount::Bban(n.as_str())),
         (None, None) => None,
     }
 }

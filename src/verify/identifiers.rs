@@ -4,7 +4,7 @@
 use crate::country::Country;
 use crate::dintero::metadata::{self, Metadata};
 use crate::money::Currency;
-use crate::payment::{Bic, Iban, NoAccount, Reference};
+use crate::payment::{Bankgiro, Bic, Iban, NoAccount, Plusgiro, Reference};
 
 use super::{Account, Code, Findings, Input, PaymentDetails};
 
@@ -132,6 +132,8 @@ pub(super) fn payment_details(
         }
         None => None,
     };
+    // A Swedish BBAN meant as a giro number is never compared with the IBAN.
+    let mut giro = false;
     let account = match bban.as_deref() {
         None => None,
         Some(b) => match account_country(iban.as_ref(), currency) {
@@ -146,10 +148,23 @@ pub(super) fn payment_details(
                     None
                 }
             },
-            _ => Some(Account::Other(b.to_string())),
+            Some(Country::Se) => match swedish_giro(b) {
+                Ok(Some(account)) => {
+                    giro = true;
+                    Some(account)
+                }
+                Ok(None) => iban.is_none().then(|| Account::Other(b.to_string())),
+                Err(e) => {
+                    giro = true;
+                    f.error(Code::InvalidAccountNumber, meta_path(metadata::BBAN), e);
+                    None
+                }
+            },
+            // A bank account that the IBAN carries is printed as the IBAN only.
+            _ => iban.is_none().then(|| Account::Other(b.to_string())),
         },
     };
-    if let (Some(i), Some(b)) = (&iban, bban.as_deref())
+    if let (Some(i), Some(b), false) = (&iban, bban.as_deref(), giro)
         && !i.carries_bban(b)
     {
         f.error(
@@ -182,4 +197,61 @@ pub(super) fn payment_details(
         bic,
         payee_name,
     })
+}
+
+/// A Swedish BBAN that is a Bankgiro or Plusgiro number, checked with its Luhn
+/// digit: `Ok(None)` for a bank account (more than 8 digits).
+///
+/// A `BG`/`Bankgiro` or `PG`/`Plusgiro` prefix says which; without one the
+/// printed form does (`5402-9681`: hyphen before the last four digits, Bankgiro;
+/// `28 65 43-4`: before the check digit, Plusgiro), else 7 or 8 digits are a
+/// Bankgiro number and 2 to 6 a Plusgiro number.
+fn swedish_giro(text: &str) -> Result<Option<Account>, String> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let prefixed = |names: &[&str]| {
+        names.iter().find_map(|n| {
+            lower
+                .strip_prefix(n)
+                .filter(|rest| {
+                    rest.starts_with([' ', ':', '-'])
+                        || rest.starts_with(|c: char| c.is_ascii_digit())
+                })
+                .map(|rest| t[t.len() - rest.len()..].trim_start_matches([' ', ':']))
+        })
+    };
+    let bankgiro = |s: &str| {
+        Bankgiro::parse(s)
+            .map(Account::Bankgiro)
+            .map_err(|e| e.to_string())
+    };
+    let plusgiro = |s: &str| {
+        Plusgiro::parse(s)
+            .map(Account::Plusgiro)
+            .map_err(|e| e.to_string())
+    };
+    if let Some(rest) = prefixed(&["bankgiro", "bg"]) {
+        return bankgiro(rest).map(Some);
+    }
+    if let Some(rest) = prefixed(&["plusgiro", "postgiro", "pg"]) {
+        return plusgiro(rest).map(Some);
+    }
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+    {
+        return Ok(None);
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    if !(2..=8).contains(&digits) {
+        return Ok(None);
+    }
+    let after_hyphen = t
+        .rfind('-')
+        .map(|i| t[i + 1..].chars().filter(char::is_ascii_digit).count());
+    match (after_hyphen, digits) {
+        (Some(1), _) => plusgiro(t).map(Some),
+        (Some(4), _) | (None, 7 | 8) => bankgiro(t).map(Some),
+        _ => plusgiro(t).map(Some),
+    }
 }

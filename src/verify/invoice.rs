@@ -13,7 +13,7 @@ use crate::locale::Locale;
 use crate::money::{Currency, Money, Quantity, VatRate};
 use crate::payment::code128::Bar;
 use crate::payment::qr::QrMatrix;
-use crate::payment::{Bic, Iban, NoAccount, OrgNumber, Reference};
+use crate::payment::{Bankgiro, Bic, Iban, NoAccount, OrgNumber, Plusgiro, Reference};
 
 use super::report::Finding;
 
@@ -44,6 +44,8 @@ pub struct VerifiedInvoice {
     pub issue_date: NaiveDate,
     /// Due date.
     pub due_date: NaiveDate,
+    /// When and where the goods or services were delivered.
+    pub delivery: Delivery,
     /// Whether any date was derived rather than read from Kravia's event metadata.
     pub dates_derived: bool,
     /// The merchant's order reference.
@@ -60,6 +62,10 @@ pub struct VerifiedInvoice {
     pub order_discounts: Vec<Discount>,
     /// VAT per rate, highest rate first.
     pub vat: Vec<VatSummary>,
+    /// Why lines at 0 % carry no VAT (the brand's `[invoice]
+    /// vat_exemption_reason`), when the invoice has such a line and the brand
+    /// gives a reason.
+    pub vat_exemption_reason: Option<String>,
     /// Totals.
     pub totals: Totals,
     /// Where and how to pay.
@@ -72,6 +78,93 @@ pub struct VerifiedInvoice {
     pub prices_incl_vat: bool,
     /// Non-fatal findings (e.g. `dates_derived`).
     pub warnings: Vec<Finding>,
+}
+
+/// When and where the goods or services were delivered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Delivery {
+    /// The delivery date: the caller's, else the invoice date.
+    pub date: NaiveDate,
+    /// Whether the date is the invoice date because the caller gave none (an
+    /// `assumed` warning says so).
+    pub date_assumed: bool,
+    /// Where: the shipping address, else the billing address.
+    pub place: DeliveryPlace,
+}
+
+/// Which address the delivery place is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceSource {
+    /// The session's `order.shipping_address`.
+    ShippingAddress,
+    /// The session's `order.billing_address` (no shipping address names a place).
+    BillingAddress,
+}
+
+/// The delivery place: an address without the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeliveryPlace {
+    /// Which address of the session it is.
+    pub source: PlaceSource,
+    /// c/o line.
+    pub co_address: Option<String>,
+    /// Street address.
+    pub address_line: Option<String>,
+    /// Second address line.
+    pub address_line_2: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Postal place.
+    pub postal_place: Option<String>,
+    /// Country.
+    pub country: Option<Country>,
+}
+
+impl DeliveryPlace {
+    /// Whether the address names a place: a street, a postal code or a postal place.
+    pub fn names_a_place(&self) -> bool {
+        self.address_line.is_some() || self.postal_code.is_some() || self.postal_place.is_some()
+    }
+
+    /// The place on one line, `Storgata 1, 0155 Oslo`, with the country code
+    /// appended unless it is `home` (the seller's country).
+    ///
+    /// ```
+    /// use kravia_invoice::Country;
+    /// use kravia_invoice::verify::{DeliveryPlace, PlaceSource};
+    /// let p = DeliveryPlace {
+    ///     source: PlaceSource::ShippingAddress,
+    ///     co_address: None,
+    ///     address_line: Some("Storgata 1".into()),
+    ///     address_line_2: None,
+    ///     postal_code: Some("0155".into()),
+    ///     postal_place: Some("Oslo".into()),
+    ///     country: Some(Country::No),
+    /// };
+    /// assert_eq!(p.one_line(Country::No), "Storgata 1, 0155 Oslo");
+    /// assert_eq!(p.one_line(Country::Se), "Storgata 1, 0155 Oslo, NO");
+    /// ```
+    pub fn one_line(&self, home: Country) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for s in [&self.co_address, &self.address_line, &self.address_line_2]
+            .into_iter()
+            .flatten()
+        {
+            parts.push(s.clone());
+        }
+        let postal: Vec<&str> = [self.postal_code.as_deref(), self.postal_place.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !postal.is_empty() {
+            parts.push(postal.join(" "));
+        }
+        if let Some(c) = self.country.filter(|c| *c != home) {
+            parts.push(c.code().to_string());
+        }
+        parts.join(", ")
+    }
 }
 
 /// The seller, checked.
@@ -259,13 +352,18 @@ pub struct Totals {
     pub to_pay: Money,
 }
 
-/// The bank account in its national form.
+/// The account a payer keys in besides (or instead of) the IBAN, in its
+/// national form.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Account {
     /// A Norwegian account number (checked, printed `1503.60.12347`).
     No(NoAccount),
-    /// Another country's account, printed as given.
+    /// A Swedish Bankgiro number (checked, printed `5402-9681`).
+    Bankgiro(Bankgiro),
+    /// A Swedish Plusgiro number (checked, printed `28 65 43-4`).
+    Plusgiro(Plusgiro),
+    /// Another account, printed as given: only when there is no IBAN to pay to.
     Other(String),
 }
 
@@ -273,6 +371,8 @@ impl std::fmt::Display for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Account::No(a) => write!(f, "{a}"),
+            Account::Bankgiro(a) => write!(f, "{a}"),
+            Account::Plusgiro(a) => write!(f, "{a}"),
             Account::Other(s) => f.write_str(s),
         }
     }
@@ -283,7 +383,10 @@ impl std::fmt::Display for Account {
 pub struct PaymentDetails {
     /// KID (NOK), OCR (SEK), Finnish reference or RF (EUR).
     pub reference: Reference,
-    /// The account in national form, when a BBAN is given.
+    /// The account in national form: a Norwegian account number, a Swedish
+    /// Bankgiro or Plusgiro number, or (without an IBAN) another account as
+    /// given. `None` when the BBAN is only the IBAN's internal part (Swedish
+    /// and Finnish bank accounts: payers use the IBAN).
     pub account: Option<Account>,
     /// The IBAN, when given.
     pub iban: Option<Iban>,

@@ -25,6 +25,9 @@ pub mod code;
 mod codes;
 pub mod credit;
 mod dates;
+mod delivery;
+mod exemption;
+mod glyphs;
 mod identifiers;
 pub mod invoice;
 mod lines;
@@ -36,10 +39,13 @@ mod vat;
 pub use code::Code;
 pub use credit::{VerifiedCreditNote, verify_credit};
 pub use invoice::{
-    Account, BankBarcode, Buyer, CustomerKind, Discount, LegalLine, Line, LineKind, PaymentCodes,
-    PaymentDetails, PaymentQr, Seller, Totals, VatSummary, VerifiedInvoice,
+    Account, BankBarcode, Buyer, CustomerKind, Delivery, DeliveryPlace, Discount, LegalLine, Line,
+    LineKind, PaymentCodes, PaymentDetails, PaymentQr, PlaceSource, Seller, Totals, VatSummary,
+    VerifiedInvoice,
 };
 pub use report::{Finding, Report};
+
+use chrono::NaiveDate;
 
 use crate::brand::Brand;
 use crate::country::Country;
@@ -86,6 +92,24 @@ impl Input<'_> {
     }
 }
 
+/// What the caller knows that the documents do not say.
+///
+/// ```
+/// use kravia_invoice::verify::VerifyOptions;
+/// let options = VerifyOptions {
+///     delivery_date: "2026-05-28".parse().ok(),
+///     ..VerifyOptions::default()
+/// };
+/// assert!(options.delivery_date.is_some());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// When the goods or services were delivered (`--delivery-date`). Without
+    /// it the invoice date is printed as the delivery date, with an `assumed`
+    /// warning.
+    pub delivery_date: Option<NaiveDate>,
+}
+
 /// Checks that `transaction` and `session` agree, that every payment detail is
 /// valid and that the brand's seller is complete; returns the normalised
 /// invoice, or a report listing every failure.
@@ -102,7 +126,21 @@ pub fn verify(
     session: Option<&Session>,
     brand: &Brand,
 ) -> Result<VerifiedInvoice, Report> {
-    match run(transaction, session, Some(brand)) {
+    verify_with(transaction, session, brand, &VerifyOptions::default())
+}
+
+/// [`verify`] with the caller's [`VerifyOptions`] (the delivery date).
+///
+/// # Errors
+///
+/// A [`Report`] with at least one error when any check fails.
+pub fn verify_with(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: &Brand,
+    options: &VerifyOptions,
+) -> Result<VerifiedInvoice, Report> {
+    match run(transaction, session, Some(brand), options) {
         Outcome::Invoice(invoice) => Ok(*invoice),
         Outcome::Report(report) => Err(report),
     }
@@ -119,7 +157,17 @@ pub fn check(
     session: Option<&Session>,
     brand: Option<&Brand>,
 ) -> Report {
-    match run(transaction, session, brand) {
+    check_with(transaction, session, brand, &VerifyOptions::default())
+}
+
+/// [`check`] with the caller's [`VerifyOptions`].
+pub fn check_with(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    options: &VerifyOptions,
+) -> Report {
+    match run(transaction, session, brand, options) {
         Outcome::Invoice(invoice) => Report {
             invoice_number: Some(invoice.invoice_number.clone()),
             errors: Vec::new(),
@@ -164,11 +212,17 @@ pub(crate) struct Pieces<'x> {
     seller_country: Country,
 }
 
-fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Brand>) -> Outcome {
+fn run(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    options: &VerifyOptions,
+) -> Outcome {
     run_for(
         transaction,
         session,
         brand,
+        options,
         Purpose::Invoice,
         &mut |_, _| {},
     )
@@ -180,6 +234,7 @@ pub(crate) fn run_for(
     transaction: &Transaction,
     session: Option<&Session>,
     brand: Option<&Brand>,
+    options: &VerifyOptions,
     purpose: Purpose,
     more: &mut dyn FnMut(&Pieces<'_>, &mut Findings),
 ) -> Outcome {
@@ -239,6 +294,15 @@ pub(crate) fn run_for(
     let payment = identifiers::payment_details(&input, currency, &mut f);
     let dates = dates::dates(&input, collection, kind, seller_country, &mut f);
     let buyer = billing::buyer(&input, kind, &mut f);
+    let delivery = delivery::delivery(
+        &input,
+        options.delivery_date,
+        dates.as_ref().map(|d| d.issue),
+        // A credit note credits an invoice already delivered: no warning.
+        purpose == Purpose::Invoice,
+        &mut f,
+    );
+    let vat_exemption_reason = exemption::reason(&input, &lines, seller_country, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
     more(
@@ -280,6 +344,7 @@ pub(crate) fn run_for(
         dates,
         totals,
         seller,
+        delivery,
     ) {
         (
             true,
@@ -290,14 +355,16 @@ pub(crate) fn run_for(
             Some(dates),
             Some(totals),
             Some(seller),
+            Some(delivery),
         ) => {
             let brand_locale = brand.and_then(|b| b.invoice.locale);
-            Outcome::Invoice(Box::new(VerifiedInvoice {
+            let mut invoice = VerifiedInvoice {
                 invoice_number: number,
                 kind,
                 currency,
                 issue_date: dates.issue,
                 due_date: dates.due,
+                delivery,
                 dates_derived: dates.derived,
                 merchant_reference: clean(input.order.merchant_reference.as_deref()),
                 case_number: dates.case_number,
@@ -307,12 +374,18 @@ pub(crate) fn run_for(
                 order_discounts: vat::order_discounts(input.order),
                 lines,
                 vat,
+                vat_exemption_reason,
                 totals,
                 payment,
                 codes,
                 prices_incl_vat: kind == CustomerKind::Consumer,
-                warnings: f.warnings,
-            }))
+                warnings: Vec::new(),
+            };
+            let default_chain = crate::font::FontChain::default();
+            let chain = brand.map_or(&default_chain, |b| &b.fonts);
+            glyphs::clean(&mut invoice, &input, chain, &mut f);
+            invoice.warnings = f.warnings;
+            Outcome::Invoice(Box::new(invoice))
         }
         _ => {
             if f.errors.is_empty() && brand.is_some() {

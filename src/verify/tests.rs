@@ -250,15 +250,25 @@ fn an_unbarcodable_finnish_invoice_says_why_in_a_warning() {
     .unwrap();
     let inv = super::check(&tx, Some(&s), None);
     assert!(inv.is_ok());
-    assert_eq!(inv.warnings.len(), 1, "{:?}", inv.warnings);
-    assert_eq!(inv.warnings[0].code, Code::Assumed);
-    assert!(inv.warnings[0].message.contains("RF47ABC123"));
+    let w: Vec<&Finding> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.path != "delivery_date")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", inv.warnings);
+    assert_eq!(w[0].code, Code::Assumed);
+    assert!(w[0].message.contains("RF47ABC123"));
     // the fixture itself (numeric reference, 131.49 EUR) has no such warning
     let tx = Transaction::from_json(include_str!(
         "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/transaction.json"
     ))
     .unwrap();
-    assert!(super::check(&tx, Some(&s), None).warnings.is_empty());
+    let r = super::check(&tx, Some(&s), None);
+    assert!(
+        r.warnings.iter().all(|w| w.path == "delivery_date"),
+        "{:?}",
+        r.warnings
+    );
 }
 
 /// The FI fixture, verified with its own brand after `edit` changes the transaction.
@@ -385,4 +395,242 @@ fn own_session_still_compares_every_line() {
             .iter()
             .any(|e| e.path.starts_with("transaction.items[0]"))
     );
+}
+
+/// The SE fixture, verified with its brand (edited by `brand_edit`) after
+/// `edit` changes the transaction and the session.
+fn se_verified(
+    edit: impl FnOnce(&mut serde_json::Value, &mut serde_json::Value),
+    brand_extra: &str,
+) -> Result<VerifiedInvoice, Report> {
+    let mut tx: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/pub_ok_se_b2b_sek/transaction.json"
+    ))
+    .unwrap();
+    let mut s: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/pub_ok_se_b2b_sek/session.json"
+    ))
+    .unwrap();
+    edit(&mut tx, &mut s);
+    let tx = Transaction::from_json(&tx.to_string()).unwrap();
+    let s = Session::from_json(&s.to_string()).unwrap();
+    let brand = Brand::parse(&format!(
+        "{}\n{brand_extra}",
+        include_str!("../../tests/fixtures/pub_ok_se_b2b_sek/brand.toml")
+    ))
+    .unwrap();
+    verify(&tx, Some(&s), &brand)
+}
+
+#[test]
+fn delivery_date_is_the_callers_else_the_invoice_date_with_a_warning() {
+    let tx = Transaction::from_json(TX).unwrap();
+    let s = Session::from_json(SESSION).unwrap();
+    let brand = Brand::parse(BRAND).unwrap();
+    let inv = verify(&tx, Some(&s), &brand).unwrap();
+    assert_eq!(inv.delivery.date, inv.issue_date);
+    assert!(inv.delivery.date_assumed);
+    let w: Vec<&Finding> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.code == Code::Assumed && w.path == "delivery_date")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", inv.warnings);
+    assert!(w[0].message.contains("2026-05-31"), "{}", w[0].message);
+
+    let options = VerifyOptions {
+        delivery_date: "2026-05-28".parse().ok(),
+    };
+    let inv = verify_with(&tx, Some(&s), &brand, &options).unwrap();
+    assert_eq!(inv.delivery.date.to_string(), "2026-05-28");
+    assert!(!inv.delivery.date_assumed);
+    assert!(!inv.warnings.iter().any(|w| w.path == "delivery_date"));
+    // check reports the same warning without a brand
+    let r = check_with(&tx, Some(&s), None, &VerifyOptions::default());
+    assert!(
+        r.warnings.iter().any(|w| w.path == "delivery_date"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn delivery_place_is_the_shipping_address_else_the_billing_address() {
+    let (tx, mut s) = docs();
+    let inv = run(&tx, &s).unwrap();
+    let p = &inv.delivery.place;
+    assert_eq!(p.source, PlaceSource::ShippingAddress);
+    assert_eq!(
+        p.one_line(crate::Country::No),
+        "Varemottak, Fossegrenda 30, 7038 Trondheim"
+    );
+    // a shipping address that names no place does not count
+    s["order"]["shipping_address"] = serde_json::json!({"first_name": "Kari", "country": "NO"});
+    let inv = run(&tx, &s).unwrap();
+    assert_eq!(inv.delivery.place.source, PlaceSource::BillingAddress);
+    assert_eq!(
+        inv.delivery.place.address_line.as_deref(),
+        inv.buyer.address_line.as_deref()
+    );
+    s["order"]
+        .as_object_mut()
+        .unwrap()
+        .remove("shipping_address");
+    let inv = run(&tx, &s).unwrap();
+    assert_eq!(inv.delivery.place.source, PlaceSource::BillingAddress);
+    let json = serde_json::to_value(&inv).unwrap();
+    assert_eq!(json["delivery"]["place"]["source"], "billing_address");
+    assert_eq!(json["delivery"]["date_assumed"], true);
+}
+
+/// Makes the SE fixture's first item a 0 % line (amount kept, VAT moved to
+/// nothing), in the session, the transaction and its capture events.
+fn zero_rate_first_item(tx: &mut serde_json::Value, s: &mut serde_json::Value) {
+    let old_vat = s["order"]["items"][0]["vat_amount"].as_i64().unwrap();
+    for items in [&mut s["order"]["items"], &mut tx["items"]] {
+        items[0]["vat"] = 0.into();
+        items[0]["vat_amount"] = 0.into();
+    }
+    let total = s["order"]["vat_amount"].as_i64().unwrap() - old_vat;
+    s["order"]["vat_amount"] = total.into();
+    tx["vat_amount"] = total.into();
+    for e in tx["events"].as_array_mut().unwrap() {
+        if let Some(items) = e.get_mut("items").and_then(|i| i.as_array_mut()) {
+            for it in items {
+                if it["line_id"] == "1" {
+                    it["vat"] = 0.into();
+                    it["vat_amount"] = 0.into();
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_zero_rate_line_needs_an_exemption_reason_from_swedish_and_finnish_sellers() {
+    // SE seller without a reason: an error naming the brand field and the line.
+    let r = se_verified(zero_rate_first_item, "").unwrap_err();
+    assert_eq!(codes(&r), ["missing_exemption_reason"], "{r}");
+    assert_eq!(r.errors[0].path, "brand.invoice.vat_exemption_reason");
+    assert!(
+        r.errors[0].message.contains("Blomkruka"),
+        "{}",
+        r.errors[0].message
+    );
+    // With one it verifies and carries the reason.
+    let reason = "Undantag enligt 10 kap. 1 § mervärdesskattelagen";
+    let inv = se_verified(
+        zero_rate_first_item,
+        &format!("[invoice]\nvat_exemption_reason = \"{reason}\"\n"),
+    )
+    .unwrap();
+    assert_eq!(inv.vat_exemption_reason.as_deref(), Some(reason));
+    // Without a 0 % line the reason is not carried (nothing to explain).
+    let inv = se_verified(
+        |_, _| {},
+        &format!("[invoice]\nvat_exemption_reason = \"{reason}\"\n"),
+    )
+    .unwrap();
+    assert_eq!(inv.vat_exemption_reason, None);
+}
+
+#[test]
+fn a_norwegian_seller_without_an_exemption_reason_gets_a_warning() {
+    let (mut tx, mut s) = docs();
+    // the NO fixture's shipping line at 0 %
+    let old = s["order"]["shipping_option"]["vat_amount"]
+        .as_i64()
+        .unwrap();
+    for o in [
+        &mut s["order"]["shipping_option"],
+        &mut tx["shipping_option"],
+    ] {
+        o["vat"] = 0.into();
+        o["vat_amount"] = 0.into();
+    }
+    for item in tx["items"].as_array_mut().unwrap() {
+        if item["line_id"] == s["order"]["shipping_option"]["line_id"] {
+            item["vat"] = 0.into();
+            item["vat_amount"] = 0.into();
+        }
+    }
+    for e in tx["events"].as_array_mut().unwrap() {
+        if let Some(items) = e.get_mut("items").and_then(|i| i.as_array_mut()) {
+            for it in items {
+                if it["line_id"] == s["order"]["shipping_option"]["line_id"] {
+                    it["vat"] = 0.into();
+                    it["vat_amount"] = 0.into();
+                }
+            }
+        }
+    }
+    let total = s["order"]["vat_amount"].as_i64().unwrap() - old;
+    s["order"]["vat_amount"] = total.into();
+    tx["vat_amount"] = total.into();
+    let inv = run(&tx, &s).unwrap();
+    let w = inv
+        .warnings
+        .iter()
+        .find(|w| w.code == Code::MissingExemptionReason)
+        .unwrap_or_else(|| panic!("{:?}", inv.warnings));
+    assert_eq!(w.path, "brand.invoice.vat_exemption_reason");
+    assert_eq!(inv.vat_exemption_reason, None);
+}
+
+#[test]
+fn swedish_bankgiro_and_plusgiro_are_the_account_the_iban_bban_is_not() {
+    // The fixture: a bank account carried by the IBAN: no national account.
+    let inv = se_verified(|_, _| {}, "").unwrap();
+    assert_eq!(inv.payment.account, None);
+    assert!(inv.payment.iban.is_some());
+    let se = inv.codes.se_qr.as_ref().unwrap();
+    assert!(se.payload.contains("\"pt\":\"IBAN\""), "{}", se.payload);
+
+    let with_bban = |bban: &'static str| {
+        se_verified(
+            move |tx, _| {
+                tx["metadata"]["kravia:payment_details:bank_account:bban"] = bban.into();
+            },
+            "",
+        )
+    };
+    let inv = with_bban("5402-9681").unwrap();
+    assert_eq!(
+        inv.payment.account,
+        Some(Account::Bankgiro(
+            crate::payment::Bankgiro::parse("5402-9681").unwrap()
+        ))
+    );
+    let se = inv.codes.se_qr.as_ref().unwrap();
+    assert!(
+        se.payload.contains("\"pt\":\"BG\"") && se.payload.contains("5402-9681"),
+        "{}",
+        se.payload
+    );
+    let inv = with_bban("PG 28 65 43-4").unwrap();
+    assert_eq!(
+        inv.payment.account.as_ref().unwrap().to_string(),
+        "28 65 43-4"
+    );
+    assert!(
+        inv.codes
+            .se_qr
+            .as_ref()
+            .unwrap()
+            .payload
+            .contains("\"pt\":\"PG\"")
+    );
+    let inv = with_bban("2865434").unwrap(); // 7 digits, no hyphen: Bankgiro
+    assert!(matches!(inv.payment.account, Some(Account::Bankgiro(_))));
+    // A giro number failing its Luhn digit is an invalid account number.
+    let r = with_bban("5402-9682").unwrap_err();
+    assert_eq!(codes(&r), ["invalid_account_number"], "{r}");
+    let r = with_bban("Bankgiro 123").unwrap_err();
+    assert_eq!(codes(&r), ["invalid_account_number"], "{r}");
+}
+
+#[test]
+fn finnish_bank_accounts_print_as_the_iban_only() {
+    let inv = fi_verified(|_| {}).unwrap();
+    assert!(inv.payment.iban.is_some());
+    assert_eq!(inv.payment.account, None);
 }

@@ -11,6 +11,7 @@ mod credit;
 mod einvoice;
 mod einvoice_rules;
 mod fixtures;
+mod glyphs;
 mod hardening;
 mod pdf_text;
 mod pipeline;

@@ -152,7 +152,20 @@ fn rendered_fixtures_contain_their_expected_text() {
             .arg("-")
             .output()
             .unwrap();
-        let text = norm(&String::from_utf8_lossy(&text.stdout));
+        let raw = String::from_utf8_lossy(&text.stdout).into_owned();
+        let text = norm(&raw);
+        // Every invoice shows its delivery date and place (here the invoice
+        // date, no --delivery-date being given, and the shipping address,
+        // else the billing address).
+        let (date, delivery) = delivery_of(&case);
+        assert!(raw.contains(&date), "{}: delivery date {date}", case.name);
+        for want in delivery {
+            assert!(
+                text.contains(&norm(&want)),
+                "{}: delivery {want:?} not in the PDF text",
+                case.name
+            );
+        }
         for want in case.expect["text"].as_array().unwrap() {
             let want = want.as_str().unwrap();
             assert!(
@@ -182,6 +195,34 @@ fn rendered_fixtures_contain_their_expected_text() {
             case.name
         );
     }
+}
+
+/// The delivery label, date and street (and postal place) the PDF of a valid
+/// case must show, in the invoice's language.
+fn delivery_of(case: &crate::util::Case) -> (String, Vec<String>) {
+    use kravia_invoice::dintero::{Session, Transaction};
+    let tx = Transaction::from_json(
+        &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
+    )
+    .unwrap();
+    let session = std::fs::read_to_string(case.dir.join("session.json"))
+        .ok()
+        .map(|t| Session::from_json(&t).unwrap());
+    let brand = kravia_invoice::Brand::load(&case.dir.join("brand.toml")).unwrap();
+    let inv = kravia_invoice::verify(&tx, session.as_ref(), &brand).unwrap();
+    let locale = brand.invoice.locale.unwrap_or(inv.locale);
+    let labels = kravia_invoice::template::Labels::get(locale).unwrap();
+    let place = &inv.delivery.place;
+    let mut out = vec![labels.delivery_date.clone(), labels.delivery_place.clone()];
+    out.extend(place.postal_place.clone());
+    out.extend(
+        place
+            .address_line
+            .as_deref()
+            .and_then(|a| a.split(' ').next_back())
+            .map(str::to_string),
+    );
+    (locale.format_date(inv.delivery.date), out)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use kravia_invoice::error::{Error, ErrorKind};
 use kravia_invoice::render::RenderOptions;
 use kravia_invoice::template::TemplateSource;
-use kravia_invoice::verify::verify;
+use kravia_invoice::verify::verify_with;
 
 use crate::cli::args::RenderArgs;
 use crate::cli::exit::Outcome;
@@ -39,8 +39,15 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
         }
     }
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
+    options.verify.delivery_date = args.delivery_date;
+    options.strict_glyphs = args.strict_glyphs;
 
-    let invoice = match verify(&docs.transaction, docs.session.as_ref(), &brand) {
+    let invoice = match verify_with(
+        &docs.transaction,
+        docs.session.as_ref(),
+        &brand,
+        &options.verify,
+    ) {
         Ok(inv) => inv,
         Err(report) => return out.rejected(args.json, &report),
     };

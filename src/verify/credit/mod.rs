@@ -230,6 +230,7 @@ pub fn verify_credit(
         transaction,
         session,
         Some(brand),
+        &super::VerifyOptions::default(),
         Purpose::Credit,
         &mut |pieces, f| credited = void::credited(pieces, credit_number, f),
     );

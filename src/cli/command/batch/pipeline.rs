@@ -43,6 +43,8 @@ impl Setup {
             options.locale = Some(l.parse::<Locale>().context(ErrorKind::Usage, "--locale")?);
         }
         options.template = args.template.as_deref().map(TemplateSource::from_arg);
+        options.verify.delivery_date = args.delivery_date;
+        options.strict_glyphs = args.strict_glyphs;
         let renderer = input::renderer(brand, options)?;
         let dir = args.out_dir.display().to_string();
         std::fs::create_dir_all(&args.out_dir).with_context(ErrorKind::Output, || {
