@@ -251,7 +251,12 @@ fn ndjson_broken_lines_are_reported_and_the_rest_render() {
         ],
     );
     let out_dir = dir.join("out");
-    let out = batch(&input, &out_dir, &["--json", "--jobs", "3"]);
+    // A delivery date given: no `assumed` warning beside the ones looked for.
+    let out = batch(
+        &input,
+        &out_dir,
+        &["--json", "--jobs", "3", "--delivery-date", "2026-05-31"],
+    );
     assert_eq!(
         out.status.code(),
         Some(2),
