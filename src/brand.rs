@@ -403,7 +403,9 @@ mod tests {
         let e = error("[style]\naccent = \"#123456\"\nbackground = \"red\"\n");
         assert!(e.contains("unknown key `background` in [style]"), "{e}");
         assert!(
-            e.contains("[style] takes: accent, logo, font_dir, system_fonts; rename or remove this key"),
+            e.contains(
+                "[style] takes: accent, logo, font_dir, system_fonts; rename or remove this key"
+            ),
             "{e}"
         );
         assert!(e.contains("3 | background = \"red\""), "{e}");

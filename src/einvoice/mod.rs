@@ -30,15 +30,14 @@
 //! | seller `PartyTaxScheme` TAX | NO the register (`Foretaksregisteret`), SE `Godkänd för F-skatt` |
 //! | buyer | business name, organisation number (EAS of the buyer's country), address, contact person |
 //! | `PayeeParty` (BG-10) | the payee named in the payment block (Kravia), when it is not the seller |
-//! | `Delivery` (BG-13) | delivery date and place: not carried by the verified invoice yet, so the issue date and the billing address (warning `assumed-delivery`) |
+//! | `Delivery` (BG-13) | delivery date and place as the PDF prints them: the caller's delivery date (else the issue date, verify warns `assumed`), the shipping address (else the billing address) |
 //! | `PaymentMeans` | per account the PDF shows: NOK the Norwegian account (code 30), the IBAN (code 30; EUR code 58, SEPA) with the BIC; `PaymentID` the KID / OCR / reference |
 //! | `TaxTotal` | VAT per rate of the verified invoice: S per rate, Z (or E with reason, O) at 0 % |
 //! | `LegalMonetaryTotal` | net, gross, paid (`PrepaidAmount`) and amount to pay of the verified invoice |
 //! | `InvoiceLine` | each line (items, then shipping): quantity (`EA`), net amount, discounts as allowances net of VAT, net unit price |
 //!
-//! Facts the verified invoice does not carry yet (delivery date and place,
-//! the exemption reason of a 0 % line) are read through one accessor each in
-//! `build.rs`, with the fallback documented there and a warning finding.
+//! The delivery and the exemption reason of a 0 % line are read through one
+//! accessor each in `build.rs`, with their fallbacks documented there.
 
 mod build;
 mod eas;
@@ -70,7 +69,7 @@ pub enum Severity {
 pub struct Finding {
     /// The rule: an official id (`BR-CO-15`, `PEPPOL-EN16931-R010`,
     /// `NO-R-001`, `SE-R-006`) or, for what no official rule names, one of ours
-    /// (`assumed-delivery`, `assumed-zero-rated`, `xml-character`).
+    /// (`assumed-zero-rated`, `xml-character`).
     pub rule: &'static str,
     /// Error or warning.
     pub severity: Severity,

@@ -20,7 +20,7 @@ use crate::dintero::{Session, Transaction};
 use crate::locale::Locale;
 use crate::render::{RenderOptions, Renderer};
 use crate::template::{BUILTIN, TemplateSource};
-use crate::verify::{Finding, Report, VerifiedInvoice, verify};
+use crate::verify::{Finding, Report, VerifiedInvoice, VerifyOptions, verify, verify_with};
 
 /// The request body of `/v1/check` and `/v1/render`.
 #[derive(Debug, Deserialize)]
@@ -144,7 +144,13 @@ impl Engine {
     /// [`Refused::BadRequest`] for malformed input.
     pub fn check(&self, body: &[u8]) -> Result<Checked, Refused> {
         let env = parse(body)?;
-        let report = crate::verify::check(&env.transaction, env.session.as_ref(), self.brand());
+        let options = verify_options(&env)?;
+        let report = crate::verify::check_with(
+            &env.transaction,
+            env.session.as_ref(),
+            self.brand(),
+            &options,
+        );
         Ok(if report.is_ok() {
             Checked::Verified(report)
         } else {
@@ -181,17 +187,13 @@ impl Engine {
             ),
             None => None,
         };
-        if let Some(d) = env.delivery_date.as_deref() {
-            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                Refused::BadRequest(format!("delivery_date: {d:?} is not a date (YYYY-MM-DD)"))
-            })?;
-            // Nothing is dropped silently: the renderer cannot print a delivery
-            // date yet (issue 10), so a request that asks for one is refused.
-            return Err(Refused::BadRequest(
-                "delivery_date: this version cannot print a delivery date yet".into(),
-            ));
-        }
-        let invoice = match verify(&env.transaction, env.session.as_ref(), renderer.brand()) {
+        let options = verify_options(&env)?;
+        let invoice = match verify_with(
+            &env.transaction,
+            env.session.as_ref(),
+            renderer.brand(),
+            &options,
+        ) {
             Ok(inv) => inv,
             Err(r) => return Ok(Rendered::Rejected(r)),
         };
@@ -240,6 +242,19 @@ impl Engine {
     pub fn brand(&self) -> Option<&Brand> {
         self.default.as_ref().map(Renderer::brand)
     }
+}
+
+/// The envelope's `delivery_date` (`YYYY-MM-DD`) as verify options.
+fn verify_options(env: &Envelope) -> Result<VerifyOptions, Refused> {
+    let delivery_date = match env.delivery_date.as_deref() {
+        Some(d) => Some(
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                Refused::BadRequest(format!("delivery_date: {d:?} is not a date (YYYY-MM-DD)"))
+            })?,
+        ),
+        None => None,
+    };
+    Ok(VerifyOptions { delivery_date })
 }
 
 /// Lower-case hex SHA-256.

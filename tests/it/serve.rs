@@ -492,6 +492,59 @@ async fn serve_sigterm_under_load_loses_no_answered_invoice() {
     }
 }
 
+/// `delivery_date` in the envelope is printed: the PDF is the one `render
+/// --delivery-date` makes, `/v1/check` has no `assumed` warning for it, and a
+/// value that is not a date is 400 naming the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_prints_the_delivery_date_it_is_given() {
+    let dir = temp_dir("delivery");
+    let db = DbKind::Sqlite.fresh(&dir);
+    let server = Server::start(&Options::new(&no_b2b().join("brand.toml"), &db));
+    let mut env: serde_json::Value = serde_json::from_slice(&envelope(&no_b2b(), None)).unwrap();
+    env["delivery_date"] = "2026-05-20".into();
+    let body = serde_json::to_vec(&env).unwrap();
+
+    let check: serde_json::Value = post(&server, "/v1/check", body.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(check["ok"], true, "{check}");
+    let warned = check["warnings"].as_array().into_iter().flatten();
+    assert!(
+        !warned.clone().any(|w| w["path"] == "delivery_date"),
+        "{check}"
+    );
+
+    let r = post(&server, "/v1/render", body).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let got = r.bytes().await.unwrap().to_vec();
+    let out = dir.join("cli.pdf");
+    let mut args = vec!["render".to_string()];
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "pub_ok_no_b2b_three_rates")
+        .unwrap();
+    args.extend(case.doc_args());
+    args.extend(["--delivery-date", "2026-05-20", "--output"].map(String::from));
+    args.push(out.display().to_string());
+    let o = crate::util::run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        got == std::fs::read(&out).unwrap(),
+        "differs from render --delivery-date"
+    );
+
+    env["delivery_date"] = "20 May".into();
+    let r = post(&server, "/v1/render", serde_json::to_vec(&env).unwrap()).await;
+    assert_eq!(r.status().as_u16(), 400);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        doc["fatal"].as_str().unwrap().contains("delivery_date"),
+        "{doc}"
+    );
+}
+
 #[test]
 fn serve_refuses_to_start_without_a_key_beyond_loopback() {
     let dir = temp_dir("nokey");
