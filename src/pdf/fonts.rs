@@ -66,6 +66,9 @@ pub(super) struct Subset {
     to_unicode: (Vec<u8>, Vec<u8>),
     /// The FontDescriptor without `/FontFile2`.
     descriptor: Dictionary,
+    /// The `/CIDSet` bit string: one set bit per glyph of the subset program
+    /// (CIDs 0‥n−1, Identity mapping).
+    cid_set: Vec<u8>,
     /// The CIDFontType2 dictionary without `/FontDescriptor`.
     cid_font: Dictionary,
     /// Subset glyph id → advance in font units, for tests.
@@ -74,8 +77,15 @@ pub(super) struct Subset {
 }
 
 impl Subset {
-    /// Adds the font's objects to `doc`; returns the Type0 font's id.
-    pub(super) fn add_to(&self, doc: &mut lopdf::Document, compress: bool) -> ObjectId {
+    /// Adds the font's objects to `doc`; returns the Type0 font's id. With
+    /// `cid_set` the descriptor gets a `/CIDSet` (required by PDF/A-1 for
+    /// subset CID fonts, allowed when correct by PDF/A-2 and -3).
+    pub(super) fn add_to(
+        &self,
+        doc: &mut lopdf::Document,
+        compress: bool,
+        cid_set: bool,
+    ) -> ObjectId {
         let stream = |pair: &(Vec<u8>, Vec<u8>), length1: bool| {
             let mut dict = Dictionary::new();
             if length1 {
@@ -91,6 +101,12 @@ impl Subset {
         let program = doc.add_object(stream(&self.program, true));
         let mut descriptor = self.descriptor.clone();
         descriptor.set("FontFile2", Object::Reference(program));
+        if cid_set {
+            let set = doc.add_object(
+                Stream::new(Dictionary::new(), self.cid_set.clone()).with_compression(false),
+            );
+            descriptor.set("CIDSet", Object::Reference(set));
+        }
         let descriptor = doc.add_object(descriptor);
         let mut cid_font = self.cid_font.clone();
         cid_font.set("FontDescriptor", Object::Reference(descriptor));
@@ -210,6 +226,16 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         face: face_id,
         message: e.to_string(),
     })?;
+    let num_glyphs = ttf_parser::Face::parse(&program, 0)
+        .map_err(|e| PdfError::Subset {
+            face: face_id,
+            message: format!("the subset does not parse: {e}"),
+        })?
+        .number_of_glyphs();
+    let mut cid_set = vec![0u8; usize::from(num_glyphs).div_ceil(8)];
+    for gid in 0..usize::from(num_glyphs) {
+        cid_set[gid / 8] |= 0x80 >> (gid % 8);
+    }
 
     // The tag: six capitals derived from the face and glyph set.
     let mut h = StableHasher::new();
@@ -294,6 +320,7 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         program: (program, program_deflated),
         to_unicode: (cmap, cmap_deflated),
         descriptor,
+        cid_set,
         cid_font,
         widths,
     })
@@ -395,5 +422,8 @@ mod tests {
         assert_eq!(s.program, again.program);
         let other = make_subset(FontFace::Regular, &sorted[1..]).unwrap();
         assert_ne!(s.base_font, other.base_font);
+        // CIDSet: one bit for each of the program's 9 glyphs (.notdef + 8).
+        assert_eq!(parsed.number_of_glyphs(), 9);
+        assert_eq!(s.cid_set, [0xFF, 0x80]);
     }
 }

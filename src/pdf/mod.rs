@@ -40,20 +40,29 @@
 //!   are pure functions of their keys and change speed, never bytes.
 //! * **Images**: RGB, or RGBA with the alpha channel as a soft mask (`/SMask`).
 //! * **Metadata**: `/Title`, `/Author`, `/Subject` from [`Metadata`], `/Creator`
-//!   `kravia-invoice`, creation and modification date; no empty
+//!   `kravia-invoice`, creation and modification date (`D:…+00'00'`); no empty
 //!   `GTS_PDFXVersion` (which made `pdfinfo` report PDF/X).
+//! * **PDF/A-3b** ([`PdfOptions::pdfa`], `pdfa.rs`, `xmp.rs`): an XMP packet
+//!   with `pdfaid` whose values equal the `/Info` entries, an sRGB output
+//!   intent (the profile in `assets/icc/`), a `/CIDSet` per font.
+//! * **Attachments** ([`PdfOptions::attachments`], `attach.rs`): embedded
+//!   files listed as associated files (`/AF`, `/AFRelationship`) and in the
+//!   `/EmbeddedFiles` name tree, e.g. the UBL of a hybrid e-invoice.
 //!
 //! [`Metadata`]: crate::layout::document::Metadata
 //! [`Op`]: printpdf::Op
 
+mod attach;
 mod content;
 mod fonts;
 mod identity;
 mod image;
 mod page;
+mod pdfa;
 mod stream;
 #[cfg(test)]
 mod tests;
+mod xmp;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
@@ -61,21 +70,33 @@ use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
 use crate::layout::FontFace;
 use crate::layout::document::{Document, Item};
 
+pub use attach::{AfRelationship, Attachment};
 #[doc(hidden)]
 pub use fonts::clear_subset_cache;
 
 /// Output switches for [`write`].
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
-    /// Flate-compress content streams, font programs and CMaps (default
-    /// `true`). `false` leaves them readable for debugging; images are always
-    /// compressed.
+    /// Flate-compress content streams, font programs, CMaps and attachments
+    /// (default `true`). `false` leaves them readable for debugging; images
+    /// and the ICC profile are always compressed.
     pub compress: bool,
+    /// Write a PDF/A-3b archive file (ISO 19005-3): XMP metadata with
+    /// `pdfaid`, an sRGB output intent, Info and XMP agreeing (default
+    /// `false`).
+    pub pdfa: bool,
+    /// Files to embed as associated files of the document (`/AF`), e.g. the
+    /// UBL e-invoice of a hybrid invoice ([`Attachment::xml`]).
+    pub attachments: Vec<Attachment>,
 }
 
 impl Default for PdfOptions {
     fn default() -> Self {
-        PdfOptions { compress: true }
+        PdfOptions {
+            compress: true,
+            pdfa: false,
+            attachments: Vec::new(),
+        }
     }
 }
 
@@ -162,6 +183,14 @@ pub enum PdfError {
     /// The creation time cannot be written as a PDF date.
     #[error("pdf: creation time {0} (unix seconds) is outside the years 0–9999")]
     Date(i64),
+    /// An attachment cannot be embedded.
+    #[error("pdf: attachment {name:?}: {reason}")]
+    Attachment {
+        /// The attachment's file name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The document printpdf produced does not have the expected shape.
     #[error("pdf: unexpected document structure: {0}")]
     Structure(String),
@@ -175,6 +204,7 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
     if doc.pages.is_empty() {
         return Err(PdfError::NoPages);
     }
+    attach::validate(&options.attachments)?;
     let usage = fonts::Usage::collect(doc)?;
     let images_used = images_used(doc)?;
 
@@ -226,7 +256,7 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
     let resources = Resources::find(&lo)?;
     let mut font_dict = Dictionary::new();
     for (face, subset) in &subsets {
-        let id = subset.add_to(&mut lo, options.compress);
+        let id = subset.add_to(&mut lo, options.compress, options.pdfa);
         font_dict.set(fonts::resource_name(*face), Object::Reference(id));
     }
     lo.objects
@@ -252,7 +282,23 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
             lo.trailer.set("Info", Object::Reference(id));
         }
     }
-    set_catalog(&mut lo)?;
+    let mut catalog = Catalog::default();
+    if options.pdfa {
+        catalog.output_intents = Some(pdfa::output_intents(&mut lo)?);
+        let claims = xmp::Claims {
+            pdfa: Some((3, 'B')),
+            pdfua: false,
+        };
+        let packet = xmp::packet(&doc.metadata, claims, "")?;
+        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet));
+    }
+    catalog.files = attach::add(
+        &mut lo,
+        &options.attachments,
+        doc.metadata.created_unix,
+        options.compress,
+    )?;
+    set_catalog(&mut lo, catalog)?;
     lo.version = "1.7".into();
     let placeholder = Object::String(identity::ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     lo.trailer
@@ -400,8 +446,20 @@ fn drop_empty_resources(lo: &mut lopdf::Document, res: &Resources) {
     }
 }
 
-/// Sets `/ViewerPreferences << /DisplayDocTitle true >>` on the catalog.
-fn set_catalog(lo: &mut lopdf::Document) -> Result<(), PdfError> {
+/// What goes into the catalog besides printpdf's entries.
+#[derive(Default)]
+struct Catalog {
+    /// `/OutputIntents`.
+    output_intents: Option<Object>,
+    /// `/Metadata`.
+    metadata: Option<ObjectId>,
+    /// `/AF` and the `/EmbeddedFiles` name tree.
+    files: Option<(Object, Object)>,
+}
+
+/// Sets `/ViewerPreferences << /DisplayDocTitle true >>` and the entries of
+/// `extra` on the catalog.
+fn set_catalog(lo: &mut lopdf::Document, extra: Catalog) -> Result<(), PdfError> {
     let root = lo
         .trailer
         .get(b"Root")
@@ -413,5 +471,17 @@ fn set_catalog(lo: &mut lopdf::Document) -> Result<(), PdfError> {
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    if let Some(intents) = extra.output_intents {
+        catalog.set("OutputIntents", intents);
+    }
+    if let Some(id) = extra.metadata {
+        catalog.set("Metadata", Object::Reference(id));
+    }
+    if let Some((af, tree)) = extra.files {
+        catalog.set("AF", af);
+        let mut names = Dictionary::new();
+        names.set("EmbeddedFiles", tree);
+        catalog.set("Names", Object::Dictionary(names));
+    }
     Ok(())
 }

@@ -53,7 +53,10 @@ fn same_document_same_bytes() {
     assert!(a.starts_with(b"%PDF-1.7"));
     // No clock, no randomness: only what the document says.
     let s = String::from_utf8_lossy(&a);
-    assert!(s.contains("/CreationDate(D:20240601000000Z)"), "dates");
+    assert!(
+        s.contains("/CreationDate(D:20240601000000+00'00')"),
+        "dates"
+    );
     assert!(!s.contains("GTS_PDFX"));
 
     // Any change in content changes the second /ID, never the first.
@@ -203,7 +206,14 @@ fn long_document_has_four_pages() {
 #[test]
 fn uncompressed_output_is_readable_and_valid() {
     let doc = sample(3);
-    let bytes = write(&doc, &PdfOptions { compress: false }).unwrap();
+    let bytes = write(
+        &doc,
+        &PdfOptions {
+            compress: false,
+            ..PdfOptions::default()
+        },
+    )
+    .unwrap();
     let s = String::from_utf8_lossy(&bytes);
     // Short decimals, flipped y: the blue band (top 80 pt) starts at 761.89.
     assert!(s.contains("0 761.89 595.28 80 re"), "band");
@@ -501,4 +511,49 @@ fn same_bytes_across_processes() {
             .unwrap_or_else(|| panic!("child printed no hash:\n{stdout}"));
         assert_eq!(theirs, ours);
     }
+}
+
+/// PDF/A-3: deterministic, the parts are in place, nothing else changes,
+/// and qpdf is content. (The PDF/A checkers run in `tests/it/pdfa.rs`.)
+#[test]
+fn pdfa_adds_metadata_intent_and_files_and_nothing_else() {
+    let doc = sample(20);
+    let plain = write(&doc, &PdfOptions::default()).unwrap();
+    let options = PdfOptions {
+        pdfa: true,
+        attachments: vec![Attachment::xml(
+            "2024-0042.xml",
+            "UBL",
+            b"<Invoice>\xc3\xa6</Invoice>".to_vec(),
+        )],
+        ..PdfOptions::default()
+    };
+    let a = write(&doc, &options).unwrap();
+    assert_eq!(a, write(&doc, &options).unwrap());
+    let s = String::from_utf8_lossy(&a);
+    for needle in [
+        "/GTS_PDFA1",
+        "/DestOutputProfile",
+        "<pdfaid:part>3</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "/AFRelationship/Alternative",
+        "/Subtype/text#2Fxml",
+        "/CIDSet",
+        "<xmp:CreateDate>2024-06-01T00:00:00+00:00</xmp:CreateDate>",
+    ] {
+        assert!(s.contains(needle), "{needle}");
+    }
+    // The pages draw exactly the same.
+    let content = |bytes: &[u8]| {
+        let lo = lopdf::Document::load_mem(bytes).unwrap();
+        let page = *lo.get_pages().get(&1).unwrap();
+        lo.get_page_content(page)
+    };
+    assert_eq!(content(&plain), content(&a));
+    let path = temp_pdf("pdfa", &a);
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+        assert!(ok, "{out}");
+    }
+    let _ = std::fs::remove_file(&path);
 }

@@ -8,6 +8,7 @@ mod client;
 mod codes;
 mod fixtures;
 mod pdf_text;
+mod pdfa;
 mod properties;
 mod robustness;
 mod snapshots;

@@ -28,6 +28,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
         }
     }
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
+    options.pdf.pdfa = args.pdfa;
 
     let invoice = match verify(&docs.transaction, docs.session.as_ref(), Some(&brand)) {
         Ok(inv) => inv,
