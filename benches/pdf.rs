@@ -21,9 +21,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{BatchSize, Criterion, criterion_group};
+use kravia_invoice::font::FontFace;
 use kravia_invoice::font::fonts;
-use kravia_invoice::layout::document::{Document, Image, Item, Raster};
-use kravia_invoice::layout::{FontFace, Pt};
+use kravia_invoice::layout::Pt;
+use kravia_invoice::layout::document::{Document, Image, Item};
+use kravia_invoice::logo::Raster;
 use kravia_invoice::pdf::{self, Attachment, PdfOptions};
 
 #[path = "../src/pdf/sample.rs"]

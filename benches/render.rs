@@ -22,9 +22,7 @@ use serde_json::{Value, json};
 
 use kravia_invoice::Brand;
 use kravia_invoice::dintero::{Session, Transaction};
-use kravia_invoice::render::{
-    RenderOptions, layout_document, read_back, render, resolve_locale, resolve_template,
-};
+use kravia_invoice::render::{RenderOptions, Renderer, read_back, render};
 use kravia_invoice::template::Template;
 use kravia_invoice::verify::verify;
 
@@ -163,11 +161,16 @@ fn brands() -> (Brand, Brand) {
 fn report_sizes(cases: &[Case], with_logo: &Brand, without: &Brand) {
     let opts = RenderOptions::default();
     for c in cases {
-        let inv = verify(&c.tx, Some(&c.session), Some(with_logo)).unwrap();
+        let inv = verify(&c.tx, Some(&c.session), with_logo).unwrap();
         let a = render(&inv, with_logo, &opts).unwrap();
         let b = render(&inv, without, &opts).unwrap();
         assert!(a.starts_with(b"%PDF-") && b.starts_with(b"%PDF-"));
-        let pages = layout_document(&inv, without, &opts).unwrap().pages.len();
+        let pages = Renderer::new(without.clone(), opts.clone())
+            .unwrap()
+            .layout(&inv)
+            .unwrap()
+            .pages
+            .len();
         eprintln!(
             "{}: {} lines, {pages} page(s); PDF {} bytes with logo, {} bytes without",
             c.name,
@@ -191,16 +194,16 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("render");
     for case in &cases {
-        let inv = verify(&case.tx, Some(&case.session), Some(&brand)).unwrap();
-        let doc = layout_document(&inv, &brand, &opts).unwrap();
-        let template = resolve_template(&brand, &opts).unwrap();
-        let locale = resolve_locale(&inv, &brand, &opts).unwrap();
+        let inv = verify(&case.tx, Some(&case.session), &brand).unwrap();
+        let renderer = Renderer::new(brand.clone(), opts.clone()).unwrap();
+        let doc = renderer.layout(&inv).unwrap();
+        let locale = renderer.locale_for(&inv);
 
         g.bench_function(BenchmarkId::new("verify", case.name), |b| {
-            b.iter(|| verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap())
+            b.iter(|| verify(black_box(&case.tx), Some(&case.session), &brand).unwrap())
         });
         g.bench_function(BenchmarkId::new("layout", case.name), |b| {
-            b.iter(|| layout_document(black_box(&inv), &brand, &opts).unwrap())
+            b.iter(|| renderer.layout(black_box(&inv)).unwrap())
         });
         g.bench_function(BenchmarkId::new("read_back", case.name), |b| {
             b.iter(|| read_back(black_box(&doc), &inv, locale).unwrap())
@@ -208,20 +211,12 @@ fn bench(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("pdf", case.name), |b| {
             b.iter(|| kravia_invoice::pdf::write(black_box(&doc), &opts.pdf).unwrap())
         });
-        // verify + layout + read-back + PDF: what one `render` does after parsing.
+        // verify + layout + read-back + PDF with a prepared renderer: what
+        // `render`, `batch` and the service do per invoice after parsing.
         g.bench_function(BenchmarkId::new("all", case.name), |b| {
             b.iter(|| {
-                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
-                render(&inv, &brand, &opts).unwrap()
-            })
-        });
-        // The same with the template resolved once (what `batch` does).
-        g.bench_function(BenchmarkId::new("all_template_once", case.name), |b| {
-            b.iter(|| {
-                let inv = verify(black_box(&case.tx), Some(&case.session), Some(&brand)).unwrap();
-                let doc = kravia_invoice::layout::layout(&inv, &brand, &template, locale).unwrap();
-                read_back(&doc, &inv, locale).unwrap();
-                kravia_invoice::pdf::write(&doc, &opts.pdf).unwrap()
+                let inv = verify(black_box(&case.tx), Some(&case.session), &brand).unwrap();
+                renderer.render(&inv).unwrap()
             })
         });
     }
@@ -230,8 +225,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Template::builtin(black_box("classic")).unwrap())
     });
     // The cold path: the PDF with the subset cache emptied each time.
-    let inv = verify(&cases[0].tx, Some(&cases[0].session), Some(&brand)).unwrap();
-    let doc = layout_document(&inv, &brand, &opts).unwrap();
+    let inv = verify(&cases[0].tx, Some(&cases[0].session), &brand).unwrap();
+    let doc = Renderer::new(brand.clone(), opts.clone())
+        .unwrap()
+        .layout(&inv)
+        .unwrap();
     g.bench_function("pdf_cold_subset/one_page", |b| {
         b.iter(|| {
             kravia_invoice::pdf::clear_subset_cache();

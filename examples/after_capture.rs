@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use kravia_invoice::Brand;
 use kravia_invoice::client::{BlockingClient, FetchError, FetchOptions};
-use kravia_invoice::render::RenderOptions;
+use kravia_invoice::render::{RenderOptions, Renderer};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -57,7 +57,14 @@ fn main() -> ExitCode {
         capture: true,
         wait: Duration::from_secs(120),
     };
-    match client.fetch_and_render(&transaction_id, &options, &brand, &RenderOptions::default()) {
+    let renderer = match Renderer::new(brand, RenderOptions::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    match client.fetch_and_render(&transaction_id, &options, &renderer) {
         Ok(fetched) => {
             let out = out_path.unwrap_or_else(|| {
                 PathBuf::from(format!("{}.pdf", fetched.invoice.invoice_number))

@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tx = Transaction::from_json(&std::fs::read_to_string(dir.join("transaction.json"))?)?;
     let session = Session::from_json(&std::fs::read_to_string(dir.join("session.json"))?)?;
     let brand = Brand::load(&dir.join("brand.toml"))?;
-    match verify(&tx, Some(&session), Some(&brand)) {
+    match verify(&tx, Some(&session), &brand) {
         Ok(invoice) => {
             println!(
                 "invoice {} verified: {} {} to pay by {}",

@@ -14,13 +14,23 @@
 //! "#).unwrap();
 //! assert_eq!(brand.seller.name.as_deref(), Some("Kontorutstyr Vest AS"));
 //! assert!(Brand::parse("[seller]\nnmae = \"x\"").is_err());
+//! // Colours and locales are checked when the file is read, naming the key:
+//! let err = Brand::parse("[invoice]\nlocale = \"de\"").unwrap_err().to_string();
+//! assert!(err.contains("locale") && err.contains("de"), "{err}");
+//! assert!(Brand::parse("[style]\naccent = \"#12345\"").is_err());
 //! ```
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
-use crate::layout::document::Raster;
+use crate::color::Rgb;
+use crate::locale::Locale;
+use crate::logo::{Logo, LogoError};
+use crate::template::TemplateSource;
+
+/// The largest brand file read, in bytes.
+pub const MAX_BRAND_BYTES: u64 = 1 << 20;
 
 /// A parsed brand file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -35,13 +45,13 @@ pub struct Brand {
     /// Invoice settings.
     #[serde(default)]
     pub invoice: InvoiceSettings,
-    /// The logo named by `[style] logo`, loaded by [`Brand::load`].
+    /// The logo named by `[style] logo`, decoded by [`Brand::load`].
     #[serde(skip)]
     pub logo: Option<Logo>,
-    /// The folder of the brand file, set by [`Brand::load`]: relative paths in
-    /// the file (logo, template) are resolved against it.
+    /// The brand file, set by [`Brand::load`]; relative paths in it (logo,
+    /// template) were resolved against its folder.
     #[serde(skip)]
-    pub base_dir: Option<PathBuf>,
+    pub path: Option<PathBuf>,
 }
 
 /// The `[seller]` table, as written; `verify` checks it.
@@ -82,8 +92,9 @@ pub struct SellerFacts {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
-    /// Accent colour, `#RRGGBB`.
-    pub accent: Option<String>,
+    /// Accent colour, written `#RRGGBB`.
+    #[serde(default, deserialize_with = "accent")]
+    pub accent: Option<Rgb>,
     /// Logo file (PNG or SVG), relative to the brand file.
     pub logo: Option<PathBuf>,
 }
@@ -93,22 +104,16 @@ pub struct Style {
 #[serde(deny_unknown_fields)]
 pub struct InvoiceSettings {
     /// `nb`, `sv`, `fi` or `en`; default from the buyer's country.
-    pub locale: Option<String>,
-    /// A template name from `templates/`, or a path to a template file.
-    pub template: Option<String>,
+    #[serde(default, deserialize_with = "locale")]
+    pub locale: Option<Locale>,
+    /// A built-in template name, or a template file (relative to the brand
+    /// file once loaded).
+    #[serde(default, deserialize_with = "template")]
+    pub template: Option<TemplateSource>,
     /// A line printed at the bottom of every page.
     pub footer: Option<String>,
     /// Account holder named in the payment block and the payment codes; default `Kravia`.
     pub payee_name: Option<String>,
-}
-
-/// A loaded logo.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Logo {
-    /// A PNG, decoded.
-    Png(Raster),
-    /// An SVG document's text.
-    Svg(String),
 }
 
 /// Why a brand file could not be used.
@@ -116,13 +121,8 @@ pub enum Logo {
 #[non_exhaustive]
 pub enum BrandError {
     /// The file could not be read.
-    #[error("reading brand file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    #[error("brand file: {0}")]
+    Read(#[from] crate::file::ReadError),
     /// The TOML is malformed or has an unknown or mistyped key.
     #[error("brand file{}: {message}", at(path.as_deref()))]
     Syntax {
@@ -132,12 +132,14 @@ pub enum BrandError {
         message: String,
     },
     /// The logo could not be read or decoded.
-    #[error("brand file: [style] logo {path}: {message}")]
+    #[error("brand file {}: [style] logo {}: {source}", brand.display(), logo.display())]
     Logo {
+        /// The brand file.
+        brand: PathBuf,
         /// The logo file.
-        path: PathBuf,
+        logo: PathBuf,
         /// What went wrong.
-        message: String,
+        source: LogoError,
     },
 }
 
@@ -160,15 +162,18 @@ impl Brand {
         })
     }
 
-    /// Reads and parses a brand file and loads its logo (relative to the file).
+    /// Reads and parses a brand file, resolves the logo and template paths
+    /// against its folder, and decodes the logo.
     ///
     /// # Errors
     ///
-    /// Unreadable file, malformed TOML, or a logo that cannot be read or decoded.
+    /// Unreadable file, malformed TOML, or a logo that cannot be read or decoded
+    /// (the error names the brand file and the logo).
     pub fn load(path: &Path) -> Result<Brand, BrandError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BrandError::Read {
-            path: path.to_path_buf(),
-            source,
+        let bytes = crate::file::read_regular(path, MAX_BRAND_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|_| BrandError::Syntax {
+            path: Some(path.to_path_buf()),
+            message: "the file is not UTF-8 text".into(),
         })?;
         let mut brand = Brand::parse(&text).map_err(|e| match e {
             BrandError::Syntax { message, .. } => BrandError::Syntax {
@@ -178,54 +183,45 @@ impl Brand {
             other => other,
         })?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        brand.base_dir = Some(base.clone());
-        if let Some(logo) = brand.style.logo.clone() {
-            let full = base.join(&logo);
-            brand.logo = Some(load_logo(&full)?);
+        brand.path = Some(path.to_path_buf());
+        if let Some(TemplateSource::File(p)) = &mut brand.invoice.template
+            && p.is_relative()
+        {
+            *p = base.join(&*p);
+        }
+        if let Some(logo) = &brand.style.logo {
+            let full = base.join(logo);
+            brand.logo = Some(Logo::load(&full).map_err(|source| BrandError::Logo {
+                brand: path.to_path_buf(),
+                logo: full.clone(),
+                source,
+            })?);
         }
         Ok(brand)
     }
-
-    /// The accent colour, parsed from `#RRGGBB` (or `RRGGBB`).
-    ///
-    /// # Errors
-    ///
-    /// A message naming `[style] accent` when the value is not six hex digits.
-    pub fn accent(&self) -> Result<Option<crate::layout::Rgb>, String> {
-        let Some(s) = self.style.accent.as_deref() else {
-            return Ok(None);
-        };
-        let hex = s.trim().trim_start_matches('#');
-        let ok = hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).ok();
-        match (ok, byte(0), byte(2), byte(4)) {
-            (true, Some(r), Some(g), Some(b)) => Ok(Some(crate::layout::Rgb(r, g, b))),
-            _ => Err(format!(
-                "[style] accent {s:?} is not a colour of the form \"#1F4E79\""
-            )),
-        }
-    }
 }
 
-fn load_logo(path: &Path) -> Result<Logo, BrandError> {
-    let err = |message: String| BrandError::Logo {
-        path: path.to_path_buf(),
-        message,
-    };
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ext == "svg" || bytes.starts_with(b"<svg") || bytes.starts_with(b"<?xml") {
-        let text = String::from_utf8(bytes).map_err(|_| err("SVG is not UTF-8".into()))?;
-        return Ok(Logo::Svg(text));
+fn accent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Rgb>, D::Error> {
+    let s = String::deserialize(d)?;
+    let hex = s.trim().strip_prefix('#').unwrap_or(s.trim());
+    (hex.len() == 6)
+        .then(|| Rgb::from_hex_digits(hex))
+        .flatten()
+        .map(Some)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("{s:?} is not a colour of the form \"#1F4E79\""))
+        })
+}
+
+fn locale<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Locale>, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Ok(None);
     }
-    if bytes.starts_with(b"\x89PNG") {
-        return crate::raster::decode_png(&bytes)
-            .map(Logo::Png)
-            .map_err(|e| err(e.to_string()));
-    }
-    Err(err("not a PNG or SVG file".into()))
+    s.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+fn template<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TemplateSource>, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok((!s.trim().is_empty()).then(|| TemplateSource::from_arg(&s)))
 }

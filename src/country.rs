@@ -66,3 +66,10 @@ impl fmt::Display for Country {
         f.write_str(self.code())
     }
 }
+
+/// Serialised as its ISO 3166 alpha-2 code.
+impl serde::Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}

@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use kravia_invoice::font::fonts;
-//! use kravia_invoice::layout::FontFace;
+//! use kravia_invoice::font::FontFace;
 //!
 //! let regular = fonts().face(FontFace::Regular);
 //! assert!(regular.first_missing("Beløp å betale: 1\u{202F}234,50 €").is_none());
@@ -31,7 +31,16 @@
 
 use std::sync::OnceLock;
 
-use crate::layout::FontFace;
+/// Which bundled font face a text run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FontFace {
+    /// The regular face.
+    Regular,
+    /// The bold face.
+    Bold,
+    /// A monospaced face, for payment references and the virtual barcode digits.
+    Mono,
+}
 
 /// The Regular face program (Noto Sans Regular 2.004, European Latin subset).
 static REGULAR_TTF: &[u8] = include_bytes!("../fonts/NotoSans-Regular.subset.ttf");

@@ -27,7 +27,7 @@
 //! let session = Session::from_json(&std::fs::read_to_string(format!("{dir}session.json"))?)?;
 //! let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
 //!
-//! let invoice = verify(&tx, Some(&session), Some(&brand))?; // or a Report of every problem
+//! let invoice = verify(&tx, Some(&session), &brand)?; // or a Report of every problem
 //! assert_eq!(invoice.invoice_number, "KJ65C-190025");
 //! assert_eq!(invoice.totals.gross.minor(), 782_400); // NOK 7 824,00, in øre
 //!
@@ -37,7 +37,7 @@
 //! // A session that disagrees is rejected with the field and both values:
 //! let mut wrong = session.clone();
 //! wrong.order.as_mut().unwrap().vat_amount = Some(129_000);
-//! let report = verify(&tx, Some(&wrong), Some(&brand)).unwrap_err();
+//! let report = verify(&tx, Some(&wrong), &brand).unwrap_err();
 //! assert_eq!(report.errors[0].code.as_str(), "vat_mismatch");
 //! assert_eq!(report.errors[0].path, "session.order.vat_amount");
 //! # Ok(()) }
@@ -58,9 +58,13 @@ extern crate self as kravia_invoice;
 pub mod brand;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod color;
 pub mod country;
 pub mod dintero;
+pub mod error;
+pub mod file;
 pub mod locale;
+pub mod logo;
 pub mod money;
 pub mod payment;
 pub mod verify;
@@ -68,11 +72,14 @@ pub mod verify;
 pub mod font;
 pub mod layout;
 pub mod pdf;
-pub mod raster;
 pub mod render;
 pub mod template;
 
+#[cfg(test)]
+mod testdata;
+
 pub use brand::Brand;
 pub use country::Country;
+pub use error::{Error, ErrorKind};
 pub use money::{Currency, Money, Quantity, VatRate};
 pub use verify::{Report, VerifiedInvoice, verify};

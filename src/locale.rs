@@ -15,7 +15,7 @@
 //! through a float.
 //!
 //! The label texts (what "Invoice" is called) live with the templates, in
-//! `templates/labels/`; see [`crate::template::Labels`].
+//! `templates/labels/`, read by the `template` module.
 
 use std::fmt;
 use std::str::FromStr;
@@ -230,6 +230,13 @@ fn push_grouped(out: &mut String, value: u64, sep: char) {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown locale {0:?} (expected nb, sv, fi or en)")]
 pub struct UnknownLocale(pub String);
+
+/// Serialised as its code: `"nb"`.
+impl serde::Serialize for Locale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -300,6 +300,34 @@ impl fmt::Display for Quantity {
 #[error("{0:?} is not a valid decimal here")]
 pub struct InvalidDecimal(pub String);
 
+/// Serialised as an integer of minor units (øre, cents): `782400`.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
+/// Serialised as its ISO 4217 code: `"NOK"`.
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Serialised as exact decimal text: `"25"`, `"12.5"`.
+impl serde::Serialize for VatRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Serialised as exact decimal text: `"2.5"`.
+impl serde::Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,14 +8,14 @@
 //! says, formatted for the locale. A mismatch is a bug in the layout and stops
 //! the render with [`RenderError::ReadBack`].
 //!
-//! [`layout_document`] stops after the layout and returns the [`Document`], for
+//! [`Renderer::layout`] stops after the layout and returns the [`Document`], for
 //! the text dump (`--dump-layout`) and the snapshot tests.
 
 use crate::brand::Brand;
+use crate::dintero::Envelope;
 use crate::layout::{self, Document, LayoutError, TextRole};
-use crate::locale::{Locale, UnknownLocale};
-use crate::money::Money;
-use crate::pdf::{PdfError, PdfOptions};
+use crate::locale::Locale;
+use crate::pdf::{Attachment, PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
 
@@ -38,9 +38,6 @@ pub enum RenderError {
     /// The template could not be found, read or parsed.
     #[error(transparent)]
     Template(#[from] TemplateError),
-    /// The brand's `[invoice] locale` is not nb, sv, fi or en.
-    #[error("brand file: [invoice] locale: {0}")]
-    Locale(#[from] UnknownLocale),
     /// The layout failed (a character without a glyph, an unusable logo, …).
     #[error("layout: {0}")]
     Layout(#[from] LayoutError),
@@ -69,73 +66,176 @@ pub enum RenderError {
 ///
 /// An unknown built-in name, an unreadable file or an invalid template.
 pub fn resolve_template(brand: &Brand, options: &RenderOptions) -> Result<Template, TemplateError> {
-    match (&options.template, brand.invoice.template.as_deref()) {
-        (Some(source), _) => source.load(),
-        (None, Some(name)) if !name.trim().is_empty() => {
-            // A template path in the brand file is relative to the brand file.
-            match (TemplateSource::from_arg(name), brand.base_dir.as_deref()) {
-                (TemplateSource::File(p), Some(base)) if p.is_relative() => {
-                    TemplateSource::File(base.join(p)).load()
-                }
-                (source, _) => source.load(),
-            }
-        }
-        _ => Template::builtin("classic"),
+    match (&options.template, &brand.invoice.template) {
+        (Some(source), _) | (None, Some(source)) => source.load(),
+        (None, None) => Template::builtin("classic"),
     }
 }
 
 /// The locale to use: `options`, else the brand's `[invoice] locale`, else the
 /// invoice's default.
 ///
-/// # Errors
+pub fn resolve_locale(invoice: &VerifiedInvoice, brand: &Brand, options: &RenderOptions) -> Locale {
+    options
+        .locale
+        .or(brand.invoice.locale)
+        .unwrap_or(invoice.locale)
+}
+
+/// A prepared renderer: the brand (with its decoded logo), the template and
+/// the output options resolved once, then used for any number of invoices,
+/// from any number of threads (`Renderer` is `Send + Sync`).
 ///
-/// The brand's locale is not one of nb, sv, fi, en.
-pub fn resolve_locale(
-    invoice: &VerifiedInvoice,
-    brand: &Brand,
-    options: &RenderOptions,
-) -> Result<Locale, UnknownLocale> {
-    if let Some(l) = options.locale {
-        return Ok(l);
+/// Every way of producing an invoice PDF (`render`, `batch`, `fetch`, the
+/// HTTP service) goes through [`Renderer::render`]: layout, read-back check,
+/// PDF bytes.
+///
+/// ```
+/// use kravia_invoice::dintero::Envelope;
+/// use kravia_invoice::render::{Renderer, RenderOptions};
+/// use kravia_invoice::{Brand, verify};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+/// let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
+/// let renderer = Renderer::new(brand, RenderOptions::default())?;
+/// let tx = std::fs::read_to_string(format!("{dir}transaction.json"))?;
+/// let session = std::fs::read_to_string(format!("{dir}session.json"))?;
+/// let doc = Envelope::from_json(&format!(r#"{{"transaction": {tx}, "session": {session}}}"#))?;
+/// let invoice = renderer.verify(&doc)?;
+/// let pdf = renderer.render(&invoice)?;
+/// assert!(pdf.starts_with(b"%PDF-"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Renderer {
+    brand: Brand,
+    template: Template,
+    /// `--locale`, else the brand's; `None`: the invoice's own default.
+    locale: Option<Locale>,
+    pdf: PdfOptions,
+}
+
+impl Renderer {
+    /// Resolves the template (option, else the brand's, else `classic`) and
+    /// the locale (option, else the brand's, else each invoice's default).
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::Template`] for an unknown, unreadable or invalid template.
+    pub fn new(brand: Brand, options: RenderOptions) -> Result<Renderer, RenderError> {
+        let template = resolve_template(&brand, &options)?;
+        Ok(Renderer {
+            locale: options.locale.or(brand.invoice.locale),
+            brand,
+            template,
+            pdf: options.pdf,
+        })
     }
-    match brand.invoice.locale.as_deref() {
-        Some(s) if !s.trim().is_empty() => s.parse(),
-        _ => Ok(invoice.locale),
+
+    /// The brand.
+    pub fn brand(&self) -> &Brand {
+        &self.brand
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The locale an invoice is rendered in.
+    pub fn locale_for(&self, invoice: &VerifiedInvoice) -> Locale {
+        self.locale.unwrap_or(invoice.locale)
+    }
+
+    /// Verifies one invoice's documents against this renderer's brand.
+    ///
+    /// # Errors
+    ///
+    /// The [`Report`](crate::Report) of every failed check.
+    pub fn verify(&self, documents: &Envelope) -> Result<VerifiedInvoice, crate::Report> {
+        crate::verify::verify(
+            &documents.transaction,
+            documents.session.as_ref(),
+            &self.brand,
+        )
+    }
+
+    /// Lays the invoice out, without the read-back check or the PDF.
+    ///
+    /// # Errors
+    ///
+    /// Layout errors.
+    pub fn layout(&self, invoice: &VerifiedInvoice) -> Result<Document, RenderError> {
+        let locale = self.locale_for(invoice);
+        Ok(layout::layout(
+            invoice,
+            &self.brand,
+            &self.template,
+            locale,
+        )?)
+    }
+
+    /// The layout as the text dump of `--dump-layout` (every page, item and
+    /// position).
+    ///
+    /// # Errors
+    ///
+    /// Layout errors.
+    pub fn dump_layout(&self, invoice: &VerifiedInvoice) -> Result<String, RenderError> {
+        Ok(layout::dump::dump(&self.layout(invoice)?))
+    }
+
+    /// Renders the invoice as PDF bytes: layout, read-back check, PDF.
+    ///
+    /// # Errors
+    ///
+    /// Layout errors; [`RenderError::ReadBack`] when the drawn text disagrees
+    /// with the invoice; PDF errors.
+    pub fn render(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
+        let locale = self.locale_for(invoice);
+        let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
+        read_back(&doc, invoice, locale)?;
+        Ok(crate::pdf::write(&doc, &self.pdf)?)
+    }
+
+    /// [`Renderer::render`] with `attachments` embedded as associated files
+    /// after those of the options, e.g. the invoice's own UBL e-invoice in a
+    /// PDF/A-3 hybrid invoice.
+    ///
+    /// # Errors
+    ///
+    /// As [`Renderer::render`]; [`PdfError::Attachment`] for an attachment
+    /// that cannot be embedded.
+    pub fn render_with_attachments(
+        &self,
+        invoice: &VerifiedInvoice,
+        attachments: &[Attachment],
+    ) -> Result<Vec<u8>, RenderError> {
+        if attachments.is_empty() {
+            return self.render(invoice);
+        }
+        let locale = self.locale_for(invoice);
+        let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
+        read_back(&doc, invoice, locale)?;
+        let mut pdf = self.pdf.clone();
+        pdf.attachments.extend_from_slice(attachments);
+        Ok(crate::pdf::write(&doc, &pdf)?)
     }
 }
 
-/// Lays the invoice out with the resolved template and locale, without the
-/// read-back check or the PDF.
+/// Renders one invoice: [`Renderer::new`] then [`Renderer::render`]. For more
+/// than one invoice, prepare a [`Renderer`] once.
 ///
 /// # Errors
 ///
-/// Template, locale and layout errors.
-pub fn layout_document(
-    invoice: &VerifiedInvoice,
-    brand: &Brand,
-    options: &RenderOptions,
-) -> Result<Document, RenderError> {
-    let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options)?;
-    Ok(layout::layout(invoice, brand, &template, locale)?)
-}
-
-/// Renders the invoice as PDF bytes: layout, read-back check, PDF.
-///
-/// # Errors
-///
-/// Template, locale and layout errors; [`RenderError::ReadBack`] when the drawn
-/// text disagrees with the invoice; PDF errors.
+/// As [`Renderer::new`] and [`Renderer::render`].
 pub fn render(
     invoice: &VerifiedInvoice,
     brand: &Brand,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
-    let template = resolve_template(brand, options)?;
-    let locale = resolve_locale(invoice, brand, options)?;
-    let doc = layout::layout(invoice, brand, &template, locale)?;
-    read_back(&doc, invoice, locale)?;
-    Ok(crate::pdf::write(&doc, &options.pdf)?)
+    Renderer::new(brand.clone(), options.clone())?.render(invoice)
 }
 
 /// Compares the document's role-tagged runs with the invoice.
@@ -261,16 +361,12 @@ pub fn read_back(
     }
 
     if runs(TextRole::VirtualBarcode).next().is_some() {
-        let exp = match (&p.iban, t.to_pay > Money::ZERO) {
-            (Some(iban), true) => crate::payment::virtual_barcode(
-                iban,
-                t.to_pay,
-                &p.reference,
-                Some(invoice.due_date),
-            )
-            .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let exp = invoice
+            .codes
+            .fi_barcode
+            .as_ref()
+            .map(|b| b.digits.clone())
+            .unwrap_or_default();
         one("virtual barcode", TextRole::VirtualBarcode, Some(exp))?;
     }
     Ok(())
@@ -279,10 +375,8 @@ pub fn read_back(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::testdata::{
-        FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b,
-    };
     use crate::template::BUILTIN;
+    use crate::testdata::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
 
     fn options(template: &str, locale: Locale) -> RenderOptions {
         RenderOptions {
@@ -339,7 +433,10 @@ mod tests {
     #[test]
     fn read_back_detects_a_tampered_run() {
         let inv = no_b2b();
-        let doc = layout_document(&inv, &brand(), &RenderOptions::default()).unwrap();
+        let doc = Renderer::new(brand(), RenderOptions::default())
+            .unwrap()
+            .layout(&inv)
+            .unwrap();
         read_back(&doc, &inv, Locale::Nb).unwrap();
         let tamper = |role: TextRole, to: &str| {
             let mut d = doc.clone();
@@ -393,7 +490,10 @@ mod tests {
         );
         // The barcode digits of a Finnish invoice are checked as well.
         let fi = fi_b2c();
-        let mut d = layout_document(&fi, &brand(), &options("classic", Locale::Fi)).unwrap();
+        let mut d = Renderer::new(brand(), options("classic", Locale::Fi))
+            .unwrap()
+            .layout(&fi)
+            .unwrap();
         read_back(&d, &fi, Locale::Fi).unwrap();
         for p in &mut d.pages {
             for i in &mut p.items {
@@ -428,11 +528,11 @@ mod tests {
             "classic"
         );
         assert_eq!(
-            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            resolve_locale(&inv, &b, &RenderOptions::default()),
             Locale::Nb
         );
-        b.invoice.template = Some("compact".into());
-        b.invoice.locale = Some("en".into());
+        b.invoice.template = Some(TemplateSource::Builtin("compact".into()));
+        b.invoice.locale = Some(Locale::En);
         assert_eq!(
             resolve_template(&b, &RenderOptions::default())
                 .unwrap()
@@ -440,20 +540,13 @@ mod tests {
             "compact"
         );
         assert_eq!(
-            resolve_locale(&inv, &b, &RenderOptions::default()).unwrap(),
+            resolve_locale(&inv, &b, &RenderOptions::default()),
             Locale::En
         );
         let o = options("classic", Locale::Sv);
         assert_eq!(resolve_template(&b, &o).unwrap().name, "classic");
-        assert_eq!(resolve_locale(&inv, &b, &o).unwrap(), Locale::Sv);
-        b.invoice.locale = Some("de".into());
-        let e = render(&inv, &b, &RenderOptions::default()).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("brand file: [invoice] locale: unknown locale \"de\""),
-            "{e}"
-        );
-        b.invoice.template = Some("/no/such/template.toml".into());
+        assert_eq!(resolve_locale(&inv, &b, &o), Locale::Sv);
+        b.invoice.template = Some(TemplateSource::File("/no/such/template.toml".into()));
         let e = render(&inv, &b, &options("nope", Locale::Nb)).unwrap_err();
         assert!(
             matches!(e, RenderError::Template(TemplateError::Unknown { .. })),

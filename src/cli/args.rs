@@ -41,8 +41,10 @@ pub enum Command {
 /// The documents of one invoice.
 #[derive(Debug, Args)]
 pub struct DocArgs {
-    /// The transaction JSON (GET /v1/transactions/{id}); may embed the session.
-    #[arg(long, value_name = "T.json")]
+    /// The transaction JSON (GET /v1/transactions/{id}; may embed the
+    /// session), or a {"transaction": …, "session": …} document; `-` reads
+    /// standard input.
+    #[arg(long, value_name = "T.json|-")]
     pub transaction: PathBuf,
     /// The session JSON (GET /v1/sessions/{id}); wins over an embedded session.
     #[arg(long, value_name = "S.json")]

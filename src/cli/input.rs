@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use kravia_invoice::Brand;
-use kravia_invoice::dintero::{Session, Transaction};
+use kravia_invoice::dintero::{Envelope, Session, Transaction};
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
 
 use super::args::DocArgs;
 
@@ -15,26 +16,57 @@ pub struct Docs {
     pub session: Option<Session>,
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))
+/// The largest input document read, in bytes (64 MiB).
+const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+fn read(path: &Path) -> Result<String, Error> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(std::io::stdin().lock(), MAX_DOCUMENT_BYTES),
+            &mut text,
+        )
+        .context(ErrorKind::Input, "reading standard input")?;
+        return Ok(text);
+    }
+    Ok(kravia_invoice::file::read_regular_text(
+        path,
+        MAX_DOCUMENT_BYTES,
+    )?)
 }
 
-/// Reads and parses `--transaction` and `--session`.
-pub fn docs(args: &DocArgs) -> Result<Docs, String> {
+/// Reads and parses `--transaction` (a transaction or a `{"transaction",
+/// "session"}` envelope; `-` for standard input) and `--session`.
+pub fn docs(args: &DocArgs) -> Result<Docs, Error> {
     let text = read(&args.transaction)?;
-    let transaction = Transaction::from_json(&text)
-        .map_err(|e| format!("{}: {e}", args.transaction.display()))?;
+    let shown = if args.transaction.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        args.transaction.display().to_string()
+    };
+    let (transaction, enveloped) = if Envelope::is_envelope(&text) {
+        let e = Envelope::from_json(&text).context(ErrorKind::Input, shown.as_str())?;
+        (e.transaction, e.session)
+    } else {
+        let t = Transaction::from_json(&text).context(ErrorKind::Input, shown.as_str())?;
+        (t, None)
+    };
     let session = match &args.session {
         Some(p) => {
             let text = read(p)?;
-            Some(Session::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?)
+            Some(
+                Session::from_json(&text)
+                    .with_context(ErrorKind::Input, || p.display().to_string())?,
+            )
         }
-        None => None,
+        None => enveloped,
     };
     if session.is_none() && transaction.session.is_none() {
-        return Err(format!(
-            "{}: the transaction does not embed its session: pass --session S.json (or fetch the transaction with ?includes=session)",
-            args.transaction.display()
+        return Err(Error::new(
+            ErrorKind::Input,
+            format!(
+                "{shown}: the transaction does not embed its session: pass --session S.json (or fetch the transaction with ?includes=session)"
+            ),
         ));
     }
     Ok(Docs {
@@ -44,14 +76,6 @@ pub fn docs(args: &DocArgs) -> Result<Docs, String> {
 }
 
 /// Reads the brand file (and its logo).
-pub fn brand(path: &Path) -> Result<Brand, String> {
-    let brand = Brand::load(path).map_err(|e| e.to_string())?;
-    brand
-        .accent()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Some(l) = brand.invoice.locale.as_deref() {
-        l.parse::<kravia_invoice::locale::Locale>()
-            .map_err(|e| format!("{}: [invoice] locale: {e}", path.display()))?;
-    }
-    Ok(brand)
+pub fn brand(path: &Path) -> Result<Brand, Error> {
+    Ok(Brand::load(path)?)
 }

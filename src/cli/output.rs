@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use kravia_invoice::error::{Error, ErrorKind, ResultExt};
+
 use super::exit::Outcome;
 use super::json::{FatalDoc, to_line};
 
@@ -42,9 +44,10 @@ impl Printer {
     }
 
     /// Reports a failure that is not about the documents (exit 1).
-    pub fn fatal(&mut self, json: bool, message: &str) -> Outcome {
+    pub fn fatal(&mut self, json: bool, error: &dyn std::fmt::Display) -> Outcome {
+        let message = error.to_string();
         if json {
-            self.json_line(&to_line(&FatalDoc::new(message)));
+            self.json_line(&to_line(&FatalDoc::new(&message)));
         } else {
             self.stderr_line(&format!("kravia-invoice: error: {message}"));
         }
@@ -55,7 +58,7 @@ impl Printer {
 /// Writes `bytes` to `path` so that no half-written file can exist: a temporary
 /// file beside it, flushed to disk, then renamed into place (replacing an
 /// existing file only now); the temporary file is removed on failure.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -63,7 +66,12 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("--output {}: not a file name", path.display()))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("--output {}: not a file name", path.display()),
+            )
+        })?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
@@ -73,8 +81,35 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> 
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("writing {}: {e}", path.display())
+        Error::wrap(ErrorKind::Output, e).context(format!("writing {}", path.display()))
     })
+}
+
+/// One finding as the CLI prints it everywhere (check, render, batch):
+/// `  error   vat_mismatch  session.order.vat_amount` and the message indented
+/// on the next line.
+pub fn finding_text(severity: &str, code: &str, path: &str, message: &str) -> String {
+    let head = if path.is_empty() {
+        format!("  {severity:<7} {code}")
+    } else {
+        format!("  {severity:<7} {code}  {path}")
+    };
+    format!("{head}\n          {message}")
+}
+
+/// Every error, then every warning, as [`finding_text`].
+pub fn findings_text(
+    errors: &[kravia_invoice::verify::Finding],
+    warnings: &[kravia_invoice::verify::Finding],
+) -> Vec<String> {
+    let text = |sev: &str, f: &kravia_invoice::verify::Finding| {
+        finding_text(sev, f.code.as_str(), &f.path, &f.message)
+    };
+    errors
+        .iter()
+        .map(|f| text("error", f))
+        .chain(warnings.iter().map(|f| text("warning", f)))
+        .collect()
 }
 
 impl Printer {
@@ -90,8 +125,15 @@ impl Printer {
                 output: None,
             }));
         } else {
-            self.stderr_line(&format!("kravia-invoice: {report}"));
-            self.stderr_line("no PDF was written");
+            let n = report.errors.len();
+            self.stderr_line(&format!(
+                "kravia-invoice: invoice {} failed {n} check{}; no PDF was written",
+                report.invoice_number.as_deref().unwrap_or("(no number)"),
+                if n == 1 { "" } else { "s" }
+            ));
+            for line in findings_text(&report.errors, &report.warnings) {
+                self.stderr_line(&line);
+            }
         }
         Outcome::Rejected
     }
@@ -108,7 +150,7 @@ impl Printer {
         let to_stdout = output.as_os_str() == "-";
         let written = if to_stdout {
             self.stdout_bytes(pdf)
-                .map_err(|e| format!("writing the PDF to stdout: {e}"))
+                .context(ErrorKind::Output, "writing the PDF to stdout")
         } else {
             write_atomic(output, pdf)
         };
@@ -125,8 +167,8 @@ impl Printer {
                 output: Some(&shown),
             }));
         } else {
-            for w in &invoice.warnings {
-                self.stderr_line(&format!("warning: {w}"));
+            for line in findings_text(&[], &invoice.warnings) {
+                self.stderr_line(&line);
             }
             if !to_stdout {
                 self.stderr_line(&format!(

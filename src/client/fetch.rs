@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::brand::Brand;
 use crate::dintero::{Session, Transaction};
-use crate::render::{RenderError, RenderOptions, render};
+use crate::render::{RenderError, Renderer};
 use crate::verify::{Code, Report, VerifiedInvoice, verify};
 
 use super::DinteroClient;
@@ -142,7 +142,7 @@ pub async fn fetch_and_verify(
     let mut captured = false;
     if options.capture && !has_collection_event(&tx) {
         let separate = tx.session.is_none().then_some(&session);
-        if let Err(report) = verify(&tx, separate, Some(brand))
+        if let Err(report) = verify(&tx, separate, brand)
             && report
                 .errors
                 .iter()
@@ -167,7 +167,7 @@ pub async fn fetch_and_verify(
             .await?;
     }
     let separate = tx.session.is_none().then_some(&session);
-    let invoice = verify(&tx, separate, Some(brand)).map_err(FetchError::Rejected)?;
+    let invoice = verify(&tx, separate, brand).map_err(FetchError::Rejected)?;
     Ok(Verified {
         invoice,
         transaction: tx,
@@ -176,17 +176,18 @@ pub async fn fetch_and_verify(
     })
 }
 
-/// The whole flow: [`fetch_and_verify`], then [`render`].
+/// The whole flow: [`fetch_and_verify`] with the renderer's brand, then
+/// [`Renderer::render`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use kravia_invoice::Brand;
 /// use kravia_invoice::client::{DinteroClient, FetchOptions, fetch_and_render};
-/// use kravia_invoice::render::RenderOptions;
+/// use kravia_invoice::render::{RenderOptions, Renderer};
 /// let client = DinteroClient::from_env()?;
-/// let brand = Brand::load("brand.toml".as_ref())?;
+/// let renderer = Renderer::new(Brand::load("brand.toml".as_ref())?, RenderOptions::default())?;
 /// let options = FetchOptions { capture: true, ..FetchOptions::default() };
-/// let fetched = fetch_and_render(&client, "P12345678.abc", &options, &brand, &RenderOptions::default()).await?;
+/// let fetched = fetch_and_render(&client, "P12345678.abc", &options, &renderer).await?;
 /// std::fs::write(format!("{}.pdf", fetched.invoice.invoice_number), &fetched.pdf)?;
 /// # Ok(()) }
 /// ```
@@ -198,14 +199,15 @@ pub async fn fetch_and_render(
     client: &DinteroClient,
     transaction_id: &str,
     options: &FetchOptions,
-    brand: &Brand,
-    render_options: &RenderOptions,
+    renderer: &Renderer,
 ) -> Result<Fetched, FetchError> {
-    let v = fetch_and_verify(client, transaction_id, options, brand).await?;
-    let pdf = render(&v.invoice, brand, render_options).map_err(|source| FetchError::Render {
-        invoice_number: v.invoice.invoice_number.clone(),
-        source,
-    })?;
+    let v = fetch_and_verify(client, transaction_id, options, renderer.brand()).await?;
+    let pdf = renderer
+        .render(&v.invoice)
+        .map_err(|source| FetchError::Render {
+            invoice_number: v.invoice.invoice_number.clone(),
+            source,
+        })?;
     Ok(Fetched {
         pdf,
         invoice: v.invoice,
@@ -250,16 +252,9 @@ pub fn fetch_and_render_blocking(
     client: &DinteroClient,
     transaction_id: &str,
     options: &FetchOptions,
-    brand: &Brand,
-    render_options: &RenderOptions,
+    renderer: &Renderer,
 ) -> Result<Fetched, FetchError> {
-    runtime()?.block_on(fetch_and_render(
-        client,
-        transaction_id,
-        options,
-        brand,
-        render_options,
-    ))
+    runtime()?.block_on(fetch_and_render(client, transaction_id, options, renderer))
 }
 
 /// A [`DinteroClient`] with its own current-thread runtime, for code without
@@ -268,11 +263,12 @@ pub fn fetch_and_render_blocking(
 /// ```no_run
 /// use kravia_invoice::Brand;
 /// use kravia_invoice::client::{BlockingClient, FetchOptions};
-/// use kravia_invoice::render::RenderOptions;
+/// use kravia_invoice::render::{RenderOptions, Renderer};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = BlockingClient::from_env()?;
 /// let brand = Brand::load("brand.toml".as_ref())?;
-/// let fetched = client.fetch_and_render("P12345678.abc", &FetchOptions::default(), &brand, &RenderOptions::default())?;
+/// let renderer = Renderer::new(brand, RenderOptions::default())?;
+/// let fetched = client.fetch_and_render("P12345678.abc", &FetchOptions::default(), &renderer)?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -336,16 +332,14 @@ impl BlockingClient {
         &self,
         transaction_id: &str,
         options: &FetchOptions,
-        brand: &Brand,
-        render_options: &RenderOptions,
+        renderer: &Renderer,
     ) -> Result<Fetched, FetchError> {
         not_in_runtime()?;
         self.runtime.block_on(fetch_and_render(
             &self.client,
             transaction_id,
             options,
-            brand,
-            render_options,
+            renderer,
         ))
     }
 

@@ -6,12 +6,14 @@
 //! be written `12345.0`. Anything else that does not fit is a [`ParseError`] that
 //! names the field, with line and column. No checks happen here: see `verify`.
 
+mod envelope;
 mod lenient;
 pub mod metadata;
 pub mod order;
 pub mod session;
 pub mod transaction;
 
+pub use envelope::Envelope;
 pub use metadata::Metadata;
 pub use order::{Address, Customer, DiscountLine, Item, ShippingOption};
 pub use session::{Configuration, Order, Session};
@@ -34,6 +36,21 @@ pub struct ParseError {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(what: &'static str, json: &str) -> Result<T, ParseError> {
+    parse_at(what, &format!("{what}."), json)
+}
+
+/// Parses `json` as a `T`; field paths in errors start with `prefix`.
+///
+/// Plain serde_json first (about half the cost of tracking the path); only a
+/// document that fails is parsed again to find the field.
+fn parse_at<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    prefix: &str,
+    json: &str,
+) -> Result<T, ParseError> {
+    if let Ok(v) = serde_json::from_str::<T>(json) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     match result {
@@ -56,7 +73,7 @@ fn parse<T: serde::de::DeserializeOwned>(what: &'static str, json: &str) -> Resu
                 field: if path == "." || path.is_empty() {
                     String::new()
                 } else {
-                    format!("{what}.{path}: ")
+                    format!("{prefix}{path}: ")
                 },
                 line: inner.line(),
                 column: inner.column(),

@@ -6,6 +6,10 @@
 //! Coordinates are `f32` points rounded to 0.01 pt by the layout so that float
 //! noise cannot change output bytes.
 
+use crate::color::Rgb;
+use crate::font::FontFace;
+use crate::logo::Raster;
+
 /// A length in PostScript points (1/72 inch).
 #[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
 pub struct Pt(pub f32);
@@ -15,28 +19,6 @@ impl Pt {
     pub fn from_mm(mm: f32) -> Pt {
         Pt(mm * 72.0 / 25.4)
     }
-}
-
-/// An sRGB colour, 0–255 per channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    /// Black.
-    pub const BLACK: Rgb = Rgb(0, 0, 0);
-    /// White.
-    pub const WHITE: Rgb = Rgb(255, 255, 255);
-}
-
-/// Which bundled font face a text run uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FontFace {
-    /// The regular face.
-    Regular,
-    /// The bold face.
-    Bold,
-    /// A monospaced face, for payment references and the virtual barcode digits.
-    Mono,
 }
 
 /// The role of a text run: what it says, for the read-back check and the dump.
@@ -133,19 +115,6 @@ pub struct Image {
     pub height: Pt,
     /// Which of the document's images (index into [`Document::images`]).
     pub image: usize,
-}
-
-/// Decoded pixels of an image used by the document.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Raster {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// `width × height × 3` bytes of RGB, or `× 4` of RGBA when `has_alpha`.
-    pub pixels: Vec<u8>,
-    /// Whether `pixels` carries an alpha channel.
-    pub has_alpha: bool,
 }
 
 /// A vector drawing (an SVG logo, converted to paths by layout), drawn as filled

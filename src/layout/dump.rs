@@ -24,7 +24,9 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Document, FontFace, Item, Rect, Rgb, TextRole};
+use super::document::{Document, Item, Rect, TextRole};
+use crate::color::Rgb;
+use crate::font::FontFace;
 
 /// The text dump of `doc`.
 ///

@@ -2,14 +2,16 @@
 //! amount-to-pay callout), the slimmer header of continuation pages, the
 //! accent band and the footer of every page.
 
-use super::document::{FontFace, Item, Raster, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Ctx, LayoutError, hline, logo, mm, rect};
 use crate::country::Country;
+use crate::font::FontFace;
+use crate::logo::Raster;
 use crate::money::Money;
 use crate::payment::OrgNumber;
 use crate::template::Parties;
-use crate::verify::invoice::CustomerKind;
+use crate::verify::invoice::{CustomerKind, LegalLine};
 
 /// The accent band across the top of a page, if the template has one.
 pub(crate) fn band(ctx: &Ctx, items: &mut Vec<Item>) {
@@ -20,59 +22,27 @@ pub(crate) fn band(ctx: &Ctx, items: &mut Vec<Item>) {
     }
 }
 
-/// The label for an organisation number of `country`: "Y-tunnus" for Finnish
-/// numbers, else the locale's "Org.nr".
-fn org_label<'l>(ctx: &'l Ctx, country: Country) -> &'l str {
-    match country {
-        Country::Fi => &ctx.l.business_id_fi,
-        _ => &ctx.l.org_number,
-    }
-}
-
-/// The seller's legal lines by the seller's country: NO `Org.nr 998 877 665
-/// MVA` and the register; SE org number, VAT number and F-skatt; FI Y-tunnus
-/// and ALV-numero.
+/// The seller's legal lines (decided by `verify`), labelled in the locale.
 pub(crate) fn seller_legal(ctx: &Ctx) -> Vec<String> {
-    let s = ctx.seller;
-    let org = &s.org_number;
-    let mut out = Vec::new();
-    match s.country {
-        Country::No => {
-            let mva = if s.vat_registered { " MVA" } else { "" };
-            out.push(format!("{} {org}{mva}", ctx.l.org_number));
-            if let Some(r) = s.register.as_deref().filter(|r| !r.trim().is_empty()) {
-                out.push(r.trim().to_string());
-            }
-        }
-        country => {
-            out.push(format!("{} {org}", org_label(ctx, country)));
-            let vat = s.vat_number.clone().or_else(|| org.vat_number());
-            if let Some(v) = vat.filter(|_| s.vat_registered || s.vat_number.is_some()) {
-                out.push(format!("{} {v}", ctx.l.vat_number));
-            }
-            if let Some(r) = s.register.as_deref().filter(|r| !r.trim().is_empty()) {
-                out.push(r.trim().to_string());
-            }
-            if s.f_skatt {
-                out.push(ctx.l.f_skatt.clone());
-            }
-        }
-    }
-    out
+    let l = ctx.l;
+    ctx.seller
+        .legal
+        .iter()
+        .map(|line| match line {
+            LegalLine::OrgNumber(n) => format!("{} {n}", l.org_number),
+            LegalLine::BusinessId(n) => format!("{} {n}", l.business_id_fi),
+            LegalLine::VatNumber(v) => format!("{} {v}", l.vat_number),
+            LegalLine::Register(r) => r.clone(),
+            LegalLine::FSkatt => l.f_skatt.clone(),
+        })
+        .collect()
 }
 
+/// `5003 Bergen` from the parts that are there (verify has trimmed them and
+/// dropped blank ones).
 fn postal(code: Option<&str>, place: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [code, place]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let parts: Vec<&str> = [code, place].into_iter().flatten().collect();
     (!parts.is_empty()).then(|| parts.join(" "))
-}
-
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// A column of lines at `(x, y)`, `w` wide, that wraps and keeps its height.
@@ -136,7 +106,7 @@ fn seller_block(
             "seller.name",
         )?;
     }
-    if let Some(a) = nonempty(&s.address_line) {
+    if let Some(a) = s.address_line.as_deref() {
         col.line(items, body, a, "seller.address_line")?;
     }
     if let Some(p) = postal(s.postal_code.as_deref(), s.postal_place.as_deref()) {
@@ -157,7 +127,7 @@ fn seller_block(
         (&s.phone, "seller.phone"),
         (&s.website, "seller.website"),
     ] {
-        if let Some(v) = nonempty(value) {
+        if let Some(v) = value.as_deref() {
             col.line(items, small, v, field)?;
         }
     }
@@ -191,7 +161,7 @@ fn buyer_block(
             "buyer.name",
         )?;
     }
-    if let Some(co) = nonempty(&b.co_address) {
+    if let Some(co) = b.co_address.as_deref() {
         let co = if co.to_lowercase().starts_with("c/o") {
             co.to_string()
         } else {
@@ -203,7 +173,7 @@ fn buyer_block(
         (&b.address_line, "buyer.address_line"),
         (&b.address_line_2, "buyer.address_line_2"),
     ] {
-        if let Some(v) = nonempty(value) {
+        if let Some(v) = value.as_deref() {
             col.line(items, body, v, field)?;
         }
     }
@@ -223,8 +193,12 @@ fn buyer_block(
     Ok(col.h)
 }
 
+/// "Y-tunnus" for a Finnish business id, else the locale's "Org.nr".
 fn buyer_org_label<'l>(ctx: &'l Ctx, org: &OrgNumber) -> &'l str {
-    org_label(ctx, org.country())
+    match org.country() {
+        Country::Fi => &ctx.l.business_id_fi,
+        _ => &ctx.l.org_number,
+    }
 }
 
 /// The invoice facts: number, dates, references. Returns the height.
@@ -255,7 +229,7 @@ fn meta_block(
             "due_date",
         ),
     ];
-    if let Some(r) = nonempty(&inv.buyer.customer_reference) {
+    if let Some(r) = inv.buyer.customer_reference.as_deref() {
         rows.push((
             &l.customer_reference,
             r.to_string(),
@@ -263,7 +237,7 @@ fn meta_block(
             "buyer.customer_reference",
         ));
     }
-    if let Some(r) = nonempty(&inv.merchant_reference) {
+    if let Some(r) = inv.merchant_reference.as_deref() {
         rows.push((
             &l.order_reference,
             r.to_string(),
@@ -271,7 +245,7 @@ fn meta_block(
             "merchant_reference",
         ));
     }
-    if let Some(r) = nonempty(&inv.case_number) {
+    if let Some(r) = inv.case_number.as_deref() {
         rows.push((
             &l.case_number,
             r.to_string(),
@@ -441,7 +415,7 @@ pub(crate) fn first_page(
         color: t
             .header
             .title_color
-            .resolve(ctx.accent, crate::layout::Rgb::WHITE),
+            .resolve(ctx.accent, crate::color::Rgb::WHITE),
     };
     let face = text::face_for(FontFace::Bold, &title, "label invoice")?;
     let tw = text::width(face, title_font.size, &title);
@@ -566,7 +540,7 @@ fn footer_lines(ctx: &Ctx) -> Vec<(Vec<String>, Font, &'static str)> {
         let s = ctx.seller;
         let mut parts = vec![s.name.clone()];
         let addr: Vec<String> = [
-            nonempty(&s.address_line).map(str::to_string),
+            s.address_line.as_deref().map(str::to_string),
             postal(s.postal_code.as_deref(), s.postal_place.as_deref()),
         ]
         .into_iter()
@@ -577,7 +551,7 @@ fn footer_lines(ctx: &Ctx) -> Vec<(Vec<String>, Font, &'static str)> {
         }
         parts.extend(seller_legal(ctx));
         for v in [&s.email, &s.phone, &s.website] {
-            if let Some(v) = nonempty(v) {
+            if let Some(v) = v.as_deref() {
                 parts.push(v.to_string());
             }
         }

@@ -1,17 +1,10 @@
-//! The brand logo: a PNG becomes an [`Image`](super::document::Image), an SVG
-//! is flattened to filled polygons ([`Path`]).
-//!
-//! The SVG reader is deliberately small: `rect`, `circle`, `ellipse`,
-//! `polygon`, `polyline` and `path` (all commands; arcs become straight
-//! segments) with a `fill` attribute or `style="fill:…"` (hex colours, `black`,
-//! `white`), inherited through `<g>`, inside the `viewBox`. Transforms,
-//! gradients, strokes and text are not drawn. A logo it cannot read at all is
-//! left out (the seller's name is printed as a word mark instead), never
-//! drawn wrong.
+//! Placing the brand logo, decoded when the brand loaded ([`crate::logo`]): a
+//! PNG becomes an [`Image`](super::document::Image), an SVG's polygons a
+//! [`Path`] per fill, scaled into the box with the logo's aspect ratio.
 
 use super::LayoutError;
-use super::document::{Image, Item, Path, Pt, Raster, Rgb};
-use crate::brand::Logo;
+use super::document::{Image, Item, Path, Pt};
+use crate::logo::{Logo, Raster};
 
 /// Draws `logo` with its top-left at `at`, scaled to fit `max` (w, h) with its
 /// aspect ratio; returns the drawn size, `(0, 0)` when nothing was drawn.
@@ -41,19 +34,16 @@ pub(crate) fn draw(
             }));
             Ok((w, h))
         }
-        Logo::Svg(text) => {
-            let Some(svg) = Svg::parse(text) else {
-                return Ok((0.0, 0.0));
-            };
+        Logo::Svg(svg) => {
             let (w, h) = fit(svg.view.2, svg.view.3, max);
             let scale = w / svg.view.2;
-            for (fill, polygons) in svg.shapes {
+            for (fill, polygons) in &svg.shapes {
                 let polygons: Vec<Vec<(Pt, Pt)>> = polygons
-                    .into_iter()
+                    .iter()
                     .filter(|p| p.len() >= 3)
                     .map(|p| {
-                        p.into_iter()
-                            .map(|(x, y)| {
+                        p.iter()
+                            .map(|&(x, y)| {
                                 (
                                     Pt(at.0 + (x - svg.view.0) * scale),
                                     Pt(at.1 + (y - svg.view.1) * scale),
@@ -63,7 +53,10 @@ pub(crate) fn draw(
                     })
                     .collect();
                 if !polygons.is_empty() {
-                    items.push(Item::Path(Path { polygons, fill }));
+                    items.push(Item::Path(Path {
+                        polygons,
+                        fill: *fill,
+                    }));
                 }
             }
             Ok((w, h))
@@ -76,338 +69,10 @@ fn fit(w: f32, h: f32, (max_w, max_h): (f32, f32)) -> (f32, f32) {
     (w * s, h * s)
 }
 
-type Polygon = Vec<(f32, f32)>;
-
-/// A parsed SVG: its view box and filled shapes in user units.
-#[derive(Debug)]
-struct Svg {
-    view: (f32, f32, f32, f32),
-    shapes: Vec<(Rgb, Vec<Polygon>)>,
-}
-
-impl Svg {
-    fn parse(text: &str) -> Option<Svg> {
-        let mut view = None;
-        let mut shapes = Vec::new();
-        // fill per open <g>: None = inherit
-        let mut fills: Vec<Option<Option<Rgb>>> = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('<') {
-            rest = &rest[start + 1..];
-            let end = rest.find('>')?;
-            let tag = &rest[..end];
-            rest = &rest[end + 1..];
-            if tag.starts_with('!') || tag.starts_with('?') {
-                continue;
-            }
-            if let Some(name) = tag.strip_prefix('/') {
-                if name.trim() == "g" {
-                    fills.pop();
-                }
-                continue;
-            }
-            let self_closing = tag.ends_with('/');
-            let tag = tag.trim_end_matches('/');
-            let (name, attrs) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
-            let attr = |key: &str| attribute(attrs, key);
-            let inherited = fills
-                .iter()
-                .rev()
-                .find_map(|f| *f)
-                .unwrap_or(Some(Rgb::BLACK));
-            let fill = own_fill(attrs).unwrap_or(inherited);
-            match name {
-                "svg" => {
-                    let vb: Vec<f32> = attr("viewBox").map(|v| numbers(&v)).unwrap_or_default();
-                    view = if vb.len() == 4 {
-                        Some((vb[0], vb[1], vb[2], vb[3]))
-                    } else {
-                        let w = attr("width").and_then(|v| numbers(&v).first().copied());
-                        let h = attr("height").and_then(|v| numbers(&v).first().copied());
-                        w.zip(h).map(|(w, h)| (0.0, 0.0, w, h))
-                    };
-                    if !self_closing {
-                        fills.push(own_fill(attrs));
-                    }
-                }
-                "g" if !self_closing => fills.push(own_fill(attrs)),
-                "rect" => {
-                    let n = |k| {
-                        attr(k)
-                            .and_then(|v| numbers(&v).first().copied())
-                            .unwrap_or(0.0)
-                    };
-                    let (x, y, w, h) = (n("x"), n("y"), n("width"), n("height"));
-                    push(
-                        &mut shapes,
-                        fill,
-                        vec![vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h)]],
-                    );
-                }
-                "circle" | "ellipse" => {
-                    let n = |k| attr(k).and_then(|v| numbers(&v).first().copied());
-                    let (cx, cy) = (n("cx").unwrap_or(0.0), n("cy").unwrap_or(0.0));
-                    let rx = n("rx").or_else(|| n("r")).unwrap_or(0.0);
-                    let ry = n("ry").or_else(|| n("r")).unwrap_or(0.0);
-                    let poly = (0..48)
-                        .map(|i| {
-                            let a = i as f32 * std::f32::consts::TAU / 48.0;
-                            (cx + rx * a.cos(), cy + ry * a.sin())
-                        })
-                        .collect();
-                    push(&mut shapes, fill, vec![poly]);
-                }
-                "polygon" | "polyline" => {
-                    let pts = attr("points").map(|v| numbers(&v)).unwrap_or_default();
-                    let poly = pts.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-                    push(&mut shapes, fill, vec![poly]);
-                }
-                "path" => {
-                    if let Some(d) = attr("d") {
-                        push(&mut shapes, fill, path_polygons(&d));
-                    }
-                }
-                _ => {}
-            }
-        }
-        let view = view.filter(|v| v.2 > 0.0 && v.3 > 0.0)?;
-        (!shapes.is_empty()).then_some(Svg { view, shapes })
-    }
-}
-
-fn push(shapes: &mut Vec<(Rgb, Vec<Polygon>)>, fill: Option<Rgb>, polygons: Vec<Polygon>) {
-    if let Some(fill) = fill {
-        shapes.push((fill, polygons));
-    }
-}
-
-/// The value of `key="…"` (or `'…'`) in an attribute list.
-fn attribute(attrs: &str, key: &str) -> Option<String> {
-    let mut rest = attrs;
-    while let Some(i) = rest.find(key) {
-        let before_ok = i == 0 || rest[..i].ends_with(char::is_whitespace);
-        let after = rest[i + key.len()..].trim_start();
-        if before_ok && let Some(after) = after.strip_prefix('=') {
-            let after = after.trim_start();
-            let quote = after.chars().next()?;
-            if quote == '"' || quote == '\'' {
-                let body = &after[1..];
-                return body.find(quote).map(|end| body[..end].to_string());
-            }
-        }
-        rest = &rest[i + key.len()..];
-    }
-    None
-}
-
-/// The element's own fill: `Some(None)` for `none`, `None` when not set.
-fn own_fill(attrs: &str) -> Option<Option<Rgb>> {
-    let from_style = attribute(attrs, "style").and_then(|s| {
-        s.split(';').find_map(|decl| {
-            let (k, v) = decl.split_once(':')?;
-            (k.trim() == "fill").then(|| v.trim().to_string())
-        })
-    });
-    let value = from_style.or_else(|| attribute(attrs, "fill"))?;
-    Some(colour(&value))
-}
-
-fn colour(v: &str) -> Option<Rgb> {
-    let v = v.trim();
-    match v {
-        "none" | "transparent" => return None,
-        "black" => return Some(Rgb::BLACK),
-        "white" => return Some(Rgb::WHITE),
-        _ => {}
-    }
-    let hex = v.strip_prefix('#')?;
-    let digit = |i: usize, len: usize| u8::from_str_radix(hex.get(i..i + len)?, 16).ok();
-    match hex.len() {
-        6 => Some(Rgb(digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
-        3 => Some(Rgb(digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
-        _ => Some(Rgb::BLACK),
-    }
-}
-
-/// Every number in `s` (SVG number syntax: `-1.5e2`, `.5.5` is two numbers).
-fn numbers(s: &str) -> Vec<f32> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() {
-            let start = i;
-            i += 1;
-            let mut dot = c == b'.';
-            while i < b.len() {
-                let d = b[i];
-                if d.is_ascii_digit() {
-                    i += 1;
-                } else if d == b'.' && !dot {
-                    dot = true;
-                    i += 1;
-                } else if (d == b'e' || d == b'E') && i + 1 < b.len() {
-                    i += 1;
-                    if b[i] == b'-' || b[i] == b'+' {
-                        i += 1;
-                    }
-                } else {
-                    break;
-                }
-            }
-            if let Ok(v) = s[start..i].parse::<f32>() {
-                out.push(v);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Flattens SVG path data into closed polygons.
-fn path_polygons(d: &str) -> Vec<Polygon> {
-    let mut polys: Vec<Polygon> = Vec::new();
-    let mut cur: Polygon = Vec::new();
-    let (mut x, mut y) = (0.0f32, 0.0f32);
-    let (mut sx, mut sy) = (0.0f32, 0.0f32);
-    let mut last_ctrl: Option<(f32, f32)> = None;
-    // Split into (command, numbers).
-    let mut cmds: Vec<(char, Vec<f32>)> = Vec::new();
-    let mut start = None;
-    for (i, c) in d.char_indices() {
-        if c.is_ascii_alphabetic() && c != 'e' && c != 'E' {
-            if let Some((s, cmd)) = start {
-                cmds.push((cmd, numbers(&d[s..i])));
-            }
-            start = Some((i + 1, c));
-        }
-    }
-    if let Some((s, cmd)) = start {
-        cmds.push((cmd, numbers(&d[s..])));
-    }
-    let cubic =
-        |p0: (f32, f32), p1: (f32, f32), p2: (f32, f32), p3: (f32, f32), out: &mut Polygon| {
-            for i in 1..=8 {
-                let t = i as f32 / 8.0;
-                let u = 1.0 - t;
-                out.push((
-                    u * u * u * p0.0
-                        + 3.0 * u * u * t * p1.0
-                        + 3.0 * u * t * t * p2.0
-                        + t * t * t * p3.0,
-                    u * u * u * p0.1
-                        + 3.0 * u * u * t * p1.1
-                        + 3.0 * u * t * t * p2.1
-                        + t * t * t * p3.1,
-                ));
-            }
-        };
-    for (cmd, args) in cmds {
-        let rel = cmd.is_ascii_lowercase();
-        let (ox, oy) = if rel { (x, y) } else { (0.0, 0.0) };
-        match cmd.to_ascii_uppercase() {
-            'M' => {
-                if cur.len() >= 3 {
-                    polys.push(std::mem::take(&mut cur));
-                }
-                cur.clear();
-                for (i, p) in args.chunks_exact(2).enumerate() {
-                    let (bx, by) = if rel { (x, y) } else { (0.0, 0.0) };
-                    x = bx + p[0];
-                    y = by + p[1];
-                    if i == 0 {
-                        sx = x;
-                        sy = y;
-                    }
-                    cur.push((x, y));
-                }
-                last_ctrl = None;
-            }
-            'L' | 'T' => {
-                for p in args.chunks_exact(2) {
-                    let (bx, by) = if rel { (x, y) } else { (0.0, 0.0) };
-                    x = bx + p[0];
-                    y = by + p[1];
-                    cur.push((x, y));
-                }
-                last_ctrl = None;
-            }
-            'H' => {
-                for v in args {
-                    x = if rel { x + v } else { v };
-                    cur.push((x, y));
-                }
-            }
-            'V' => {
-                for v in args {
-                    y = if rel { y + v } else { v };
-                    cur.push((x, y));
-                }
-            }
-            'C' => {
-                for p in args.chunks_exact(6) {
-                    let (bx, by) = if rel { (x, y) } else { (0.0, 0.0) };
-                    let c1 = (bx + p[0], by + p[1]);
-                    let c2 = (bx + p[2], by + p[3]);
-                    let e = (bx + p[4], by + p[5]);
-                    cubic((x, y), c1, c2, e, &mut cur);
-                    last_ctrl = Some(c2);
-                    (x, y) = e;
-                }
-            }
-            'S' => {
-                for p in args.chunks_exact(4) {
-                    let (bx, by) = if rel { (x, y) } else { (0.0, 0.0) };
-                    let c1 = last_ctrl.map_or((x, y), |(cx, cy)| (2.0 * x - cx, 2.0 * y - cy));
-                    let c2 = (bx + p[0], by + p[1]);
-                    let e = (bx + p[2], by + p[3]);
-                    cubic((x, y), c1, c2, e, &mut cur);
-                    last_ctrl = Some(c2);
-                    (x, y) = e;
-                }
-            }
-            'Q' => {
-                for p in args.chunks_exact(4) {
-                    let (bx, by) = if rel { (x, y) } else { (0.0, 0.0) };
-                    let q = (bx + p[0], by + p[1]);
-                    let e = (bx + p[2], by + p[3]);
-                    let c1 = (x + 2.0 / 3.0 * (q.0 - x), y + 2.0 / 3.0 * (q.1 - y));
-                    let c2 = (e.0 + 2.0 / 3.0 * (q.0 - e.0), e.1 + 2.0 / 3.0 * (q.1 - e.1));
-                    cubic((x, y), c1, c2, e, &mut cur);
-                    last_ctrl = None;
-                    (x, y) = e;
-                }
-            }
-            'A' => {
-                for p in args.chunks_exact(7) {
-                    x = ox + p[5];
-                    y = oy + p[6];
-                    cur.push((x, y));
-                }
-            }
-            'Z' => {
-                if cur.len() >= 3 {
-                    polys.push(std::mem::take(&mut cur));
-                }
-                cur.clear();
-                x = sx;
-                y = sy;
-                cur.push((x, y));
-            }
-            _ => {}
-        }
-    }
-    if cur.len() >= 3 {
-        polys.push(cur);
-    }
-    polys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::color::Rgb;
 
     #[test]
     fn svg_shapes_become_polygons_in_the_box() {
@@ -419,7 +84,7 @@ mod tests {
         let mut items = Vec::new();
         let mut images = Vec::new();
         let (w, h) = draw(
-            &Logo::Svg(svg.into()),
+            &Logo::Svg(crate::logo::VectorLogo::parse(svg).unwrap()),
             &mut items,
             &mut images,
             (10.0, 20.0),
@@ -433,21 +98,6 @@ mod tests {
         assert_eq!(p.polygons[0][0], (Pt(40.0), Pt(20.0)));
         let Item::Path(c) = &items[2] else { panic!() };
         assert_eq!(c.fill, Rgb(255, 0, 0));
-    }
-
-    #[test]
-    fn unreadable_svg_draws_nothing() {
-        let mut items = Vec::new();
-        let size = draw(
-            &Logo::Svg("<svg></svg>".into()),
-            &mut items,
-            &mut Vec::new(),
-            (0.0, 0.0),
-            (10.0, 10.0),
-        )
-        .unwrap();
-        assert_eq!(size, (0.0, 0.0));
-        assert!(items.is_empty());
     }
 
     #[test]

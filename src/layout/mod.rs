@@ -37,7 +37,10 @@ mod summary;
 mod table;
 mod text;
 
-pub use document::{Document, FontFace, Item, Page, Pt, Rgb, TextRole};
+pub use document::{Document, Item, Page, Pt, TextRole};
+
+use crate::color::Rgb;
+use crate::font::FontFace;
 
 use crate::brand::Brand;
 use crate::font::fonts;
@@ -67,12 +70,6 @@ pub enum LayoutError {
         /// The text it is in.
         text: String,
     },
-    /// The invoice was verified without a brand, so it has no seller.
-    #[error("the invoice has no seller: verify it with a brand file before rendering")]
-    NoSeller,
-    /// The brand's style is unusable.
-    #[error("brand file: {0}")]
-    Brand(String),
     /// A label file could not be used.
     #[error(transparent)]
     Labels(#[from] TemplateError),
@@ -106,9 +103,7 @@ fn shorten(text: &str) -> String {
 /// # Errors
 ///
 /// [`LayoutError::MissingGlyph`] when some text has a character that no bundled
-/// face can draw; [`LayoutError::NoSeller`] when the invoice was verified
-/// without a brand; [`LayoutError::Brand`] for an unusable accent colour or
-/// logo; [`LayoutError::PaymentCode`] when a payment code cannot be built.
+/// face can draw; [`LayoutError::DoesNotFit`] when a block cannot be placed.
 pub fn layout(
     invoice: &VerifiedInvoice,
     brand: &Brand,
@@ -176,13 +171,10 @@ impl<'a> Ctx<'a> {
         t: &'a Template,
         loc: Locale,
     ) -> Result<Ctx<'a>, LayoutError> {
-        let seller = inv.seller.as_ref().ok_or(LayoutError::NoSeller)?;
+        let seller = &inv.seller;
         let fallback = Rgb(0x1F, 0x4E, 0x79);
         let default_accent = t.colors.accent_default.resolve(fallback, Rgb::WHITE);
-        let accent = brand
-            .accent()
-            .map_err(LayoutError::Brand)?
-            .unwrap_or(default_accent);
+        let accent = brand.style.accent.unwrap_or(default_accent);
         let l = Labels::get(loc)?;
         let c = |c: crate::template::Color| c.resolve(accent, Rgb::WHITE);
         let left = mm(t.page.margin_left);
@@ -492,14 +484,11 @@ fn round_document(doc: &mut Document) {
 }
 
 #[cfg(test)]
-pub(crate) mod testdata;
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::money::Money;
     use crate::template::BUILTIN;
-    use testdata::*;
+    use crate::testdata::*;
 
     fn texts(page: &Page) -> impl Iterator<Item = &TextRun> {
         page.items.iter().filter_map(|i| match i {
@@ -759,6 +748,8 @@ mod tests {
         let mut inv = fi_b2c();
         inv.totals.paid = inv.totals.gross;
         inv.totals.to_pay = Money::ZERO;
+        // verify builds no code when nothing is left to pay
+        inv.codes = crate::verify::PaymentCodes::default();
         let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
         let p = &doc.pages[0];
         assert!(has_text(p, "Lasku on maksettu"));
@@ -780,7 +771,9 @@ mod tests {
         inv.lines[0].amount = Money::from_minor(150_000_000);
         inv.lines[0].vat_amount = Money::from_minor(30_478_088);
         inv.lines[0].net = inv.lines[0].amount - inv.lines[0].vat_amount;
-        testdata::finish(&mut inv);
+        crate::testdata::finish(&mut inv);
+        // verify leaves the barcode out above 999 999.99 EUR (with a warning)
+        inv.codes.fi_barcode = None;
         let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();
         let p = &doc.pages[0];
         assert!(!texts(p).any(|t| t.role == TextRole::VirtualBarcode));

@@ -9,8 +9,9 @@
 
 use crate::template::PaymentPosition;
 
-use super::document::{Document, Item, Page, Pt, Raster, TextRole};
+use super::document::{Document, Item, Page, Pt, TextRole};
 use super::{Block, Ctx, LayoutError, header, hline, mm, payment_block, summary, table, translate};
+use crate::logo::Raster;
 
 /// Lays out the whole document (without metadata).
 pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {

@@ -10,26 +10,23 @@
 //!   least 25 mm of modules) and, for a Finnish IBAN, the 54-digit virtual
 //!   bank barcode as text and as Code 128 subset C bars (`fi_barcode`).
 //!
-//! The virtual barcode is left out when the guide has no symbol for the
-//! invoice (over 999 999.99 €, or an RF reference with letters). The Swedish
-//! QR code names the payee (`nme`) and the seller's organisation number
-//! (`cid`), and pays to the IBAN (with its BIC) when there is one, else to the
-//! account number as given.
+//! Which codes the invoice carries is decided, and each code built, by
+//! `verify` ([`PaymentCodes`](crate::verify::PaymentCodes)); this block draws
+//! those the template lists, and nothing else.
 //!
 //! With nothing left to pay the block says the invoice is paid, keeps the
 //! reference and the account, and draws no code.
 
-use super::document::{FontFace, Item, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Block, Ctx, LayoutError, mm, rect};
-use crate::layout::Rgb;
+use crate::color::Rgb;
+use crate::font::FontFace;
 use crate::money::{Currency, Money};
-use crate::payment::epc_qr::EpcTransfer;
-use crate::payment::qr::{self, Ec, QrMatrix};
-use crate::payment::se_qr::{SePaymentAccount, SeQr};
-use crate::payment::{code128c_bars, virtual_barcode};
+use crate::payment::code128::Bar;
+use crate::payment::qr::QrMatrix;
 use crate::template::PaymentCode;
-use crate::verify::invoice::Account;
+use crate::verify::invoice::{Account, BankBarcode};
 
 /// Quiet zone on each side of the Code 128 symbol, in X-dimensions (the
 /// standard asks for at least 10).
@@ -57,21 +54,19 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     let inner_w = ctx.width - 2.0 * pad;
     let mut items = Vec::new();
 
-    // The payment codes this invoice gets.
-    let qr = if paid { None } else { qr_matrix(ctx, codes)? };
-    let barcode = if paid || !codes.contains(&PaymentCode::FiBarcode) || cur != Currency::Eur {
-        None
-    } else {
-        match &p.iban {
-            // The bank barcode guide has no symbol for some invoices (an
-            // amount above 999 999.99 €, an RF reference with letters): those
-            // are paid with the reference and the EPC QR code alone.
-            Some(iban) if iban.country() == crate::country::Country::Fi => {
-                virtual_barcode(iban, inv.totals.to_pay, &p.reference, Some(inv.due_date)).ok()
-            }
-            _ => None,
-        }
-    };
+    // The codes verify built, where the template asks for them.
+    let wants = |c: PaymentCode| codes.contains(&c);
+    let qr = match cur {
+        Currency::Eur if wants(PaymentCode::EpcQr) => inv.codes.epc_qr.as_ref(),
+        Currency::Sek if wants(PaymentCode::SeQr) => inv.codes.se_qr.as_ref(),
+        _ => None,
+    }
+    .map(|q| &q.matrix);
+    let barcode = inv
+        .codes
+        .fi_barcode
+        .as_ref()
+        .filter(|_| wants(PaymentCode::FiBarcode));
 
     // QR geometry: at least 25 mm of modules, the template's size overall.
     let qr_geom = qr.as_ref().map(|m| {
@@ -264,7 +259,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     }
 
     // The Finnish bank barcode: digits, then bars, across the block.
-    if let Some(digits) = barcode {
+    if let Some(BankBarcode { digits, bars }) = barcode {
         y += mm(3.0);
         let small = ctx.small();
         ctx.run(
@@ -282,18 +277,18 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             size: ctx.t.text.body,
             color: ctx.text,
         };
-        let size = text::fit_size(FontFace::Mono, df.size, &digits, inner_w);
+        let size = text::fit_size(FontFace::Mono, df.size, digits, inner_w);
         ctx.run(
             &mut items,
             pad,
             y,
             df.with_size(size),
-            &digits,
+            digits,
             TextRole::VirtualBarcode,
             "virtual barcode",
         )?;
         y += ctx.lh(df.size) + mm(1.5);
-        y += draw_barcode(ctx, &mut items, &digits, (pad, y, inner_w))?;
+        y += draw_barcode(ctx, &mut items, bars, (pad, y, inner_w))?;
     }
     y += pad;
 
@@ -355,66 +350,6 @@ fn grid(
     Ok(y + row_h - y0)
 }
 
-/// The QR matrix for this invoice's currency, if the template asks for it.
-fn qr_matrix(ctx: &Ctx, codes: &[PaymentCode]) -> Result<Option<QrMatrix>, LayoutError> {
-    let inv = ctx.inv;
-    let p = &inv.payment;
-    let err = |code: &'static str| {
-        move |e: crate::payment::IdError| LayoutError::PaymentCode {
-            code,
-            message: e.to_string(),
-        }
-    };
-    let payload = match inv.currency {
-        Currency::Eur if codes.contains(&PaymentCode::EpcQr) => {
-            let Some(iban) = &p.iban else { return Ok(None) };
-            EpcTransfer {
-                bic: p.bic.as_ref(),
-                name: &p.payee_name,
-                iban,
-                amount: inv.totals.to_pay,
-                reference: Some(&p.reference),
-                text: None,
-                due: Some(inv.due_date),
-            }
-            .payload()
-            .map_err(err("EPC QR"))?
-        }
-        Currency::Sek if codes.contains(&PaymentCode::SeQr) => {
-            let account = match (&p.iban, &p.account) {
-                (Some(iban), _) => SePaymentAccount::Iban(iban, p.bic.as_ref()),
-                (None, Some(a)) => match a {
-                    Account::Other(s) => SePaymentAccount::Bban(s),
-                    Account::No(n) => SePaymentAccount::Bban(n.as_str()),
-                },
-                (None, None) => return Ok(None),
-            };
-            let cid = ctx.seller.org_number.to_string();
-            SeQr {
-                name: &p.payee_name,
-                company_id: &cid,
-                country: Some(ctx.seller.country.code()),
-                reference: p.reference.as_str(),
-                invoice_date: inv.issue_date,
-                due_date: inv.due_date,
-                amount: inv.totals.to_pay,
-                currency: inv.currency,
-                vat: Some(inv.totals.vat),
-                payment: account,
-            }
-            .payload()
-            .map_err(err("Swedish payment QR"))?
-        }
-        _ => return Ok(None),
-    };
-    let code = if inv.currency == Currency::Eur {
-        "EPC QR"
-    } else {
-        "Swedish payment QR"
-    };
-    qr::encode(&payload, Ec::M).map(Some).map_err(err(code))
-}
-
 /// Draws a QR code with its quiet zone, top-left at `at`: a white square, then
 /// one rectangle per horizontal run of dark modules.
 fn draw_qr(items: &mut Vec<Item>, m: &QrMatrix, at: (f32, f32), module: f32) {
@@ -444,17 +379,13 @@ fn draw_qr(items: &mut Vec<Item>, m: &QrMatrix, at: (f32, f32), module: f32) {
     }
 }
 
-/// Draws the Code 128 subset C bars of `digits` in `(x, y, w)`; returns the height.
+/// Draws Code 128 `bars` in `(x, y, w)` with their quiet zones; returns the height.
 fn draw_barcode(
     ctx: &Ctx,
     items: &mut Vec<Item>,
-    digits: &str,
+    bars: &[Bar],
     (x0, y0, w): (f32, f32, f32),
 ) -> Result<f32, LayoutError> {
-    let bars = code128c_bars(digits).map_err(|e| LayoutError::PaymentCode {
-        code: "virtual barcode",
-        message: e.to_string(),
-    })?;
     let modules: u32 = bars.iter().map(|b| u32::from(b.modules)).sum();
     let span = modules as f32 + 2.0 * BARCODE_QUIET;
     let mut x_dim = mm(ctx.t.payment.barcode_module);
@@ -470,7 +401,7 @@ fn draw_barcode(
     // White behind the symbol and its quiet zones, in case the block is filled.
     rect(items, (x0, y0, span * x_dim, h), Some(Rgb::WHITE), None);
     let mut m = 0u32;
-    for b in &bars {
+    for b in bars {
         if b.dark {
             let x = x0 + (BARCODE_QUIET + m as f32) * x_dim;
             rect(

@@ -1,9 +1,10 @@
 //! The VAT summary per rate and the totals (excl. VAT, VAT, incl. VAT, paid,
 //! to pay), side by side, as one block at the origin.
 
-use super::document::{FontFace, Item, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Block, Ctx, LayoutError, hline, mm, rect, table};
+use crate::font::FontFace;
 use crate::money::Money;
 
 /// The VAT summary (left) and the totals (right).

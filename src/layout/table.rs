@@ -1,9 +1,10 @@
 //! The line table: a header row and one block per invoice line (with its
 //! discounts under it), each measured so pagination can place whole rows.
 
-use super::document::{FontFace, Item, TextRole};
+use super::document::{Item, TextRole};
 use super::text::{self, Font};
 use super::{Block, Ctx, LayoutError, hline, mm, rect};
+use crate::font::FontFace;
 use crate::template::{Align, ColumnField};
 use crate::verify::invoice::{Discount, Line, LineKind};
 
@@ -110,7 +111,7 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
             .t
             .table
             .header_text
-            .resolve(ctx.accent, fill.unwrap_or(crate::layout::Rgb::WHITE)),
+            .resolve(ctx.accent, fill.unwrap_or(crate::color::Rgb::WHITE)),
     };
     let lh = ctx.lh(font.size);
     let pad_y = g.pad_y.max(mm(1.2));

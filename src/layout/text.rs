@@ -6,7 +6,8 @@
 //! characters, so no text is ever cut off.
 
 use super::LayoutError;
-use super::document::{FontFace, Rgb};
+use crate::color::Rgb;
+use crate::font::FontFace;
 use crate::font::fonts;
 
 /// A face, a size and a colour.

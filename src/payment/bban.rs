@@ -92,6 +92,13 @@ fn no_check_digit(v: &str) -> IdError {
     }
 }
 
+/// Serialised as its 11 digits.
+impl serde::Serialize for NoAccount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

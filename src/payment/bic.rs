@@ -99,6 +99,13 @@ impl fmt::Display for Bic {
     }
 }
 
+/// Serialised as the BIC: `"DNBANOKK"`.
+impl serde::Serialize for Bic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

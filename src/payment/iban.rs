@@ -199,6 +199,13 @@ fn check_structure(v: &str, cc: &str, bban: &str, expected: u32) -> Result<(), I
     }
 }
 
+/// Serialised in electronic form, without spaces.
+impl serde::Serialize for Iban {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.electronic())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

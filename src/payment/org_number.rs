@@ -233,6 +233,13 @@ fn parse_fi(s: &str) -> Result<String, IdError> {
     }
 }
 
+/// Serialised as its digits.
+impl serde::Serialize for OrgNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.digits())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -344,6 +344,13 @@ impl fmt::Display for Reference {
     }
 }
 
+/// Serialised as the reference in electronic form.
+impl serde::Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,8 @@ use printpdf::{Color, Op, PaintMode, PdfFontHandle, TextItem, WindingOrder};
 
 use super::PdfError;
 use super::fonts::{FACES, resource_name};
+use crate::font::FontFace;
 use crate::font::fonts;
-use crate::layout::FontFace;
 
 /// Bundled glyph id → subset glyph id, per face (0 = not in the subset).
 #[derive(Debug, Default)]

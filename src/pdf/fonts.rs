@@ -26,8 +26,8 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::PdfError;
 use super::identity::StableHasher;
+use crate::font::FontFace;
 use crate::font::fonts;
-use crate::layout::FontFace;
 use crate::layout::document::{Document, Item};
 
 /// The faces in resource order.

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use lopdf::{Dictionary, Document, Object, Stream};
 
 use super::PdfError;
-use crate::layout::document::Raster;
+use crate::logo::Raster;
 
 /// An encoded image: colour stream and optional soft mask, both deflated.
 #[derive(Debug)]

@@ -67,7 +67,7 @@ mod xmp;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
 
-use crate::layout::FontFace;
+use crate::font::FontFace;
 use crate::layout::document::{Document, Item};
 
 pub use attach::{AfRelationship, Attachment};

@@ -18,8 +18,9 @@ use printpdf::{
 
 use super::PdfError;
 use super::fonts::resource_name;
-use crate::layout::FontFace;
-use crate::layout::document::{Image, Item, Line, Page, Path, Rect, Rgb, TextRun};
+use crate::color::Rgb;
+use crate::font::FontFace;
+use crate::layout::document::{Image, Item, Line, Page, Path, Rect, TextRun};
 
 /// Integer hundredths of a point.
 type Hund = i64;

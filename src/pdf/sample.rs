@@ -4,9 +4,10 @@
 //! the crate as `kravia_invoice` (the library aliases itself under `cfg(test)`).
 #![allow(dead_code)]
 
-use kravia_invoice::layout::FontFace;
+use kravia_invoice::color::Rgb;
+use kravia_invoice::font::FontFace;
 use kravia_invoice::layout::document::{
-    Document, Item, Line, Metadata, Page, Pt, Rect, Rgb, TextRole, TextRun,
+    Document, Item, Line, Metadata, Page, Pt, Rect, TextRole, TextRun,
 };
 
 pub const A4: (f32, f32) = (595.28, 841.89);

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use super::*;
-use crate::layout::document::{Image, Item, Metadata, Path, Pt, Raster, Rect, Rgb};
+use crate::color::Rgb;
+use crate::layout::document::{Image, Item, Metadata, Path, Pt, Rect};
+use crate::logo::Raster;
 
 #[path = "sample.rs"]
 mod sample;
@@ -247,7 +249,7 @@ fn png_logo_decodes_and_embeds_with_soft_mask() {
             rgba.extend_from_slice(&[230, 40, 30, (255 - x * 4) as u8]);
         }
     }
-    let png = crate::raster::tests::encode_png(
+    let png = crate::logo::png::tests::encode_png(
         w,
         h,
         png::ColorType::Rgba,
@@ -255,7 +257,7 @@ fn png_logo_decodes_and_embeds_with_soft_mask() {
         &rgba,
         None,
     );
-    let raster = crate::raster::decode_png(&png).unwrap();
+    let raster = crate::logo::png::decode_png(&png).unwrap();
     assert!(raster.has_alpha);
     let mut doc = sample(5);
     doc.images.push(raster);

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
-use crate::layout::document::Rgb;
+use crate::color::Rgb;
 
 pub use labels::Labels;
 
@@ -460,38 +460,9 @@ impl Color {
         match self {
             Color::Rgb(c) => c,
             Color::Accent => accent,
-            Color::Tint(p) => tint(accent, p),
-            Color::Auto => contrast_on(below),
+            Color::Tint(p) => accent.tint(p),
+            Color::Auto => below.contrasting_text(),
         }
-    }
-}
-
-/// The accent mixed with white: `percent` of the accent.
-pub fn tint(c: Rgb, percent: u8) -> Rgb {
-    let p = u32::from(percent.min(100));
-    let mix = |v: u8| -> u8 {
-        let v = (u32::from(v) * p + 255 * (100 - p) + 50) / 100;
-        u8::try_from(v).unwrap_or(255)
-    };
-    Rgb(mix(c.0), mix(c.1), mix(c.2))
-}
-
-/// Black or white, whichever has the higher contrast on `fill` (WCAG luminance).
-pub fn contrast_on(fill: Rgb) -> Rgb {
-    let lin = |v: u8| {
-        let c = f32::from(v) / 255.0;
-        if c <= 0.040_45 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let l = 0.2126 * lin(fill.0) + 0.7152 * lin(fill.1) + 0.0722 * lin(fill.2);
-    // contrast with white (1.05 / (l + 0.05)) vs with black ((l + 0.05) / 0.05)
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
-        Rgb::WHITE
-    } else {
-        Rgb(0x1A, 0x1A, 0x1A)
     }
 }
 
@@ -519,12 +490,12 @@ fn parse_color(s: &str) -> Result<Color, String> {
             return Ok(Color::Tint(p));
         }
     }
-    let hex = t.strip_prefix('#').unwrap_or("");
-    if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).ok();
-        if let (Some(r), Some(g), Some(b)) = (byte(0), byte(2), byte(4)) {
-            return Ok(Color::Rgb(Rgb(r, g, b)));
-        }
+    if let Some(c) = t
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6)
+        .and_then(Rgb::from_hex_digits)
+    {
+        return Ok(Color::Rgb(c));
     }
     Err(format!(
         "{s:?} is not a colour (expected \"#RRGGBB\", \"accent\", \"accent 12%\" or \"auto\")"
@@ -855,9 +826,9 @@ mod tests {
         assert_eq!(parse_color("auto"), Ok(Color::Auto));
         assert!(parse_color("accent 0%").is_err());
         assert!(parse_color("#12345").is_err());
-        assert_eq!(tint(Rgb(0, 0, 0), 10), Rgb(230, 230, 230));
-        assert_eq!(contrast_on(Rgb(0x1F, 0x4E, 0x79)), Rgb::WHITE);
-        assert_ne!(contrast_on(Rgb(0xFF, 0xE0, 0x60)), Rgb::WHITE);
+        assert_eq!(Rgb(0, 0, 0).tint(10), Rgb(230, 230, 230));
+        assert_eq!(Rgb(0x1F, 0x4E, 0x79).contrasting_text(), Rgb::WHITE);
+        assert_ne!(Rgb(0xFF, 0xE0, 0x60).contrasting_text(), Rgb::WHITE);
     }
 
     #[test]

@@ -183,34 +183,3 @@ pub(super) fn payment_details(
         payee_name,
     })
 }
-
-/// The Finnish virtual bank barcode carries at most 999 999.99 € and only a
-/// numeric reference; when an invoice to a Finnish IBAN exceeds that, the PDF
-/// shows the reference and the EPC QR code without the barcode, and says why
-/// here rather than dropping it silently.
-pub(super) fn barcode_limits(p: &PaymentDetails, totals: &super::Totals, f: &mut Findings) {
-    let finnish = p.iban.as_ref().is_some_and(|i| i.country() == Country::Fi);
-    if !finnish || totals.to_pay.minor() <= 0 {
-        return;
-    }
-    let why = if totals.to_pay.minor() > 99_999_999 {
-        Some(format!(
-            "the amount to pay, {} EUR, is more than the 999 999.99 EUR the barcode can carry",
-            super::m(totals.to_pay)
-        ))
-    } else if matches!(&p.reference, Reference::Rf(r) if !r.is_numeric()) {
-        Some(format!(
-            "the RF reference {} has letters, which the barcode cannot carry",
-            p.reference.as_str()
-        ))
-    } else {
-        None
-    };
-    if let Some(why) = why {
-        f.warn(
-            Code::Assumed,
-            meta_path(metadata::IBAN),
-            format!("no Finnish virtual bank barcode: {why}; the invoice carries the reference and the EPC QR code"),
-        );
-    }
-}

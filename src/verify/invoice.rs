@@ -6,16 +6,20 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::country::Country;
 use crate::locale::Locale;
 use crate::money::{Currency, Money, Quantity, VatRate};
+use crate::payment::code128::Bar;
+use crate::payment::qr::QrMatrix;
 use crate::payment::{Bic, Iban, NoAccount, OrgNumber, Reference};
 
 use super::report::Finding;
 
 /// Business or consumer invoice (`kravia.invoice_b2b` / `kravia.invoice_b2c`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CustomerKind {
     /// A business buyer: prices shown excluding VAT by default.
     Business,
@@ -27,7 +31,7 @@ pub enum CustomerKind {
 ///
 /// Obtain one with [`crate::verify::verify`]; it cannot be built otherwise
 /// (`#[non_exhaustive]` forbids construction outside this crate).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct VerifiedInvoice {
     /// Kravia's invoice number, `"KJ65C-190025"`.
@@ -46,8 +50,8 @@ pub struct VerifiedInvoice {
     pub merchant_reference: Option<String>,
     /// Kravia's case number, when an event carries it.
     pub case_number: Option<String>,
-    /// The seller, when a brand was given (always for `render`).
-    pub seller: Option<Seller>,
+    /// The seller, from the brand file, checked.
+    pub seller: Seller,
     /// The buyer, from the session's billing address.
     pub buyer: Buyer,
     /// The lines: the session's items, then the shipping option.
@@ -60,6 +64,8 @@ pub struct VerifiedInvoice {
     pub totals: Totals,
     /// Where and how to pay.
     pub payment: PaymentDetails,
+    /// The payment codes the invoice carries (none when nothing is left to pay).
+    pub codes: PaymentCodes,
     /// The default locale: the brand's, else the buyer country's.
     pub locale: Locale,
     /// Whether unit prices are shown including VAT (B2C) or excluding it (B2B).
@@ -69,7 +75,7 @@ pub struct VerifiedInvoice {
 }
 
 /// The seller, checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Seller {
     /// Legal name.
     pub name: String,
@@ -97,11 +103,31 @@ pub struct Seller {
     pub phone: Option<String>,
     /// Web site.
     pub website: Option<String>,
+    /// The legal lines the invoice prints for the seller, in order.
+    pub legal: Vec<LegalLine>,
+}
+
+/// One legal line about the seller; the layout adds the label in the
+/// invoice's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum LegalLine {
+    /// The organisation number as printed, `988 077 917 MVA` (NO, VAT
+    /// registered), `556677-8899` (SE); labelled "Org.nr".
+    OrgNumber(String),
+    /// The Finnish business id, `1234567-8`; labelled "Y-tunnus".
+    BusinessId(String),
+    /// The VAT number, `SE556677889901`; labelled with the VAT number label.
+    VatNumber(String),
+    /// The register, `Foretaksregisteret`, printed as given.
+    Register(String),
+    /// SE: approved for F-tax; printed as the locale's "Godkänd för F-skatt".
+    FSkatt,
 }
 
 /// The buyer, from the session's billing address (email and phone may come from
 /// the session's customer).
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Buyer {
     /// Company name (B2B).
     pub business_name: Option<String>,
@@ -154,7 +180,8 @@ impl Buyer {
 }
 
 /// Whether a line is an order item or the shipping option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// An order item.
     Item,
@@ -163,7 +190,7 @@ pub enum LineKind {
 }
 
 /// One invoice line.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     /// Dintero's `line_id`.
     pub line_id: String,
@@ -194,7 +221,7 @@ pub struct Line {
 }
 
 /// A discount, as information.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Discount {
     /// Its description, e.g. `"Avtalerabatt 15 %"`.
     pub description: Option<String>,
@@ -205,7 +232,7 @@ pub struct Discount {
 }
 
 /// VAT for one rate.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct VatSummary {
     /// The rate.
     pub rate: VatRate,
@@ -218,7 +245,7 @@ pub struct VatSummary {
 }
 
 /// The invoice's totals.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Totals {
     /// Total excluding VAT.
     pub net: Money,
@@ -233,7 +260,8 @@ pub struct Totals {
 }
 
 /// The bank account in its national form.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Account {
     /// A Norwegian account number (checked, printed `1503.60.12347`).
     No(NoAccount),
@@ -251,7 +279,7 @@ impl std::fmt::Display for Account {
 }
 
 /// Where and how to pay (Kravia's account; Kravia collects for the seller).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PaymentDetails {
     /// KID (NOK), OCR (SEK), Finnish reference or RF (EUR).
     pub reference: Reference,
@@ -263,4 +291,35 @@ pub struct PaymentDetails {
     pub bic: Option<Bic>,
     /// The account holder to name: the brand's `payee_name`, default `Kravia`.
     pub payee_name: String,
+}
+
+/// The payment codes an invoice carries, decided and built by `verify`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+pub struct PaymentCodes {
+    /// EUR: the EPC QR code (SEPA credit transfer).
+    pub epc_qr: Option<PaymentQr>,
+    /// SEK: the Swedish payment QR code (UsingQR).
+    pub se_qr: Option<PaymentQr>,
+    /// EUR to a Finnish IBAN: the virtual bank barcode.
+    pub fi_barcode: Option<BankBarcode>,
+}
+
+/// A payment QR code: its payload and the encoded symbol (level M).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PaymentQr {
+    /// The text the code carries.
+    pub payload: String,
+    /// The symbol's modules, without the quiet zone.
+    #[serde(skip)]
+    pub matrix: QrMatrix,
+}
+
+/// The Finnish virtual bank barcode: its 54 digits and Code 128 C bars.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BankBarcode {
+    /// The 54 digits, printed under the bars.
+    pub digits: String,
+    /// The bars and spaces, start to stop, without quiet zones.
+    #[serde(skip)]
+    pub bars: Vec<Bar>,
 }

@@ -11,7 +11,10 @@
 //! use kravia_invoice::verify::{verify, Code};
 //! let tx = Transaction::from_json(r#"{"id": "T1", "payment_product_type": "card"}"#).unwrap();
 //! let session = Session::from_json(r#"{"id": "S1"}"#).unwrap();
-//! let report = verify(&tx, Some(&session), None).unwrap_err();
+//! // `check` needs no brand file and returns the report of every finding;
+//! // `verify` needs the brand (the seller) and returns the invoice.
+//! let report = kravia_invoice::verify::check(&tx, Some(&session), None);
+//! assert!(!report.is_ok());
 //! assert!(report.codes().contains(&Code::UnsupportedPaymentProduct));
 //! ```
 
@@ -19,6 +22,7 @@ mod amounts;
 mod billing;
 mod capture;
 pub mod code;
+mod codes;
 mod dates;
 mod identifiers;
 pub mod invoice;
@@ -30,8 +34,8 @@ mod vat;
 
 pub use code::Code;
 pub use invoice::{
-    Account, Buyer, CustomerKind, Discount, Line, LineKind, PaymentDetails, Seller, Totals,
-    VatSummary, VerifiedInvoice,
+    Account, BankBarcode, Buyer, CustomerKind, Discount, LegalLine, Line, LineKind, PaymentCodes,
+    PaymentDetails, PaymentQr, Seller, Totals, VatSummary, VerifiedInvoice,
 };
 pub use report::{Finding, Report};
 
@@ -79,13 +83,13 @@ impl Input<'_> {
     }
 }
 
-/// Checks that `transaction` and `session` agree and that every payment detail is
-/// valid; returns the normalised invoice, or a report listing every failure.
+/// Checks that `transaction` and `session` agree, that every payment detail is
+/// valid and that the brand's seller is complete; returns the normalised
+/// invoice, or a report listing every failure.
 ///
 /// `session` is the session document when given separately; it wins over a
 /// session embedded in the transaction (`?includes=session`), which is used
-/// otherwise. Without a brand the seller checks are skipped and the invoice has
-/// no seller (enough for `check`, not for rendering).
+/// otherwise.
 ///
 /// # Errors
 ///
@@ -93,13 +97,48 @@ impl Input<'_> {
 pub fn verify(
     transaction: &Transaction,
     session: Option<&Session>,
-    brand: Option<&Brand>,
+    brand: &Brand,
 ) -> Result<VerifiedInvoice, Report> {
+    match run(transaction, session, Some(brand)) {
+        Outcome::Invoice(invoice) => Ok(*invoice),
+        Outcome::Report(report) => Err(report),
+    }
+}
+
+/// Runs every check of [`verify`] and returns the report: no errors when the
+/// documents would verify. Without a brand the seller checks are skipped
+/// (and with them the Swedish QR code, which names the seller).
+/// # Example
+///
+/// See the module docs.
+pub fn check(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+) -> Report {
+    match run(transaction, session, brand) {
+        Outcome::Invoice(invoice) => Report {
+            invoice_number: Some(invoice.invoice_number.clone()),
+            errors: Vec::new(),
+            warnings: invoice.warnings,
+        },
+        Outcome::Report(report) => report,
+    }
+}
+
+/// What [`run`] ends with: the invoice, or the report (with errors, or only
+/// warnings when checked without a brand).
+enum Outcome {
+    Invoice(Box<VerifiedInvoice>),
+    Report(Report),
+}
+
+fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Brand>) -> Outcome {
     let (session, sp) = match (session, transaction.session.as_deref()) {
         (Some(s), _) => (s, "session"),
         (None, Some(s)) => (s, "transaction.session"),
         (None, None) => {
-            return Err(Report {
+            return Outcome::Report(Report {
                 invoice_number: None,
                 errors: vec![Finding::new(
                     Code::SessionMismatch,
@@ -140,9 +179,21 @@ pub fn verify(
     let buyer = billing::buyer(&input, kind, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
-    if let (Some(p), Some(t)) = (&payment, &totals) {
-        identifiers::barcode_limits(p, t, &mut f);
-    }
+    let codes = match (&payment, &totals, currency, &dates) {
+        (Some(payment), Some(totals), Some(currency), Some(dates)) => codes::codes(
+            &codes::Facts {
+                currency,
+                payment,
+                to_pay: totals.to_pay,
+                vat: totals.vat,
+                issue_date: dates.issue,
+                due_date: dates.due,
+                seller: seller.as_ref(),
+            },
+            &mut f,
+        ),
+        _ => PaymentCodes::default(),
+    };
     match (
         f.errors.is_empty(),
         kind,
@@ -151,6 +202,7 @@ pub fn verify(
         payment,
         dates,
         totals,
+        seller,
     ) {
         (
             true,
@@ -160,18 +212,17 @@ pub fn verify(
             Some(payment),
             Some(dates),
             Some(totals),
+            Some(seller),
         ) => {
-            let brand_locale = brand
-                .and_then(|b| b.invoice.locale.as_deref())
-                .and_then(|l| l.parse::<Locale>().ok());
-            Ok(VerifiedInvoice {
+            let brand_locale = brand.and_then(|b| b.invoice.locale);
+            Outcome::Invoice(Box::new(VerifiedInvoice {
                 invoice_number: number,
                 kind,
                 currency,
                 issue_date: dates.issue,
                 due_date: dates.due,
                 dates_derived: dates.derived,
-                merchant_reference: input.order.merchant_reference.clone(),
+                merchant_reference: clean(input.order.merchant_reference.as_deref()),
                 case_number: dates.case_number,
                 seller,
                 locale: brand_locale.unwrap_or_else(|| Locale::for_country(buyer.country)),
@@ -181,12 +232,13 @@ pub fn verify(
                 vat,
                 totals,
                 payment,
+                codes,
                 prices_incl_vat: kind == CustomerKind::Consumer,
                 warnings: f.warnings,
-            })
+            }))
         }
         _ => {
-            if f.errors.is_empty() {
+            if f.errors.is_empty() && brand.is_some() {
                 // Every path that leaves a piece missing records an error; this
                 // guards the invariant rather than trusting it.
                 f.error(
@@ -195,7 +247,7 @@ pub fn verify(
                     "the documents are incomplete",
                 );
             }
-            Err(Report {
+            Outcome::Report(Report {
                 invoice_number,
                 errors: f.errors,
                 warnings: f.warnings,

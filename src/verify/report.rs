@@ -48,6 +48,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether the report has no error (warnings may remain).
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// The distinct error codes, in first-seen order.
     pub fn codes(&self) -> Vec<Code> {
         let mut out: Vec<Code> = Vec::new();

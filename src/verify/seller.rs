@@ -4,6 +4,7 @@
 use crate::country::Country;
 use crate::payment::OrgNumber;
 
+use super::invoice::LegalLine;
 use super::{Code, Findings, Input, Seller, clean};
 
 /// The seller's country: the brand's, else the session's merchant country, else NO.
@@ -79,14 +80,24 @@ pub(super) fn seller(input: &Input<'_>, f: &mut Findings) -> Option<Seller> {
         }
         _ => clean(s.vat_number.as_deref()),
     };
+    let register = clean(s.register.as_deref());
+    let legal = legal_lines(
+        country,
+        &org_number,
+        s.vat_registered,
+        vat_number.as_deref(),
+        register.as_deref(),
+        s.f_skatt,
+    );
     Some(Seller {
         name,
         org_number,
         country,
         vat_registered: s.vat_registered,
-        register: clean(s.register.as_deref()),
+        register,
         vat_number,
         f_skatt: s.f_skatt,
+        legal,
         address_line: clean(s.address_line.as_deref()),
         postal_code: clean(s.postal_code.as_deref()),
         postal_place: clean(s.postal_place.as_deref()),
@@ -94,4 +105,37 @@ pub(super) fn seller(input: &Input<'_>, f: &mut Findings) -> Option<Seller> {
         phone: clean(s.phone.as_deref()),
         website: clean(s.website.as_deref()),
     })
+}
+
+/// The seller's legal lines by the seller's country: NO `988 077 917 MVA` and
+/// the register; SE the org number, VAT number, register and F-skatt; FI the
+/// business id (Y-tunnus), VAT number (ALV-numero) and register.
+fn legal_lines(
+    country: Country,
+    org: &OrgNumber,
+    vat_registered: bool,
+    vat_number: Option<&str>,
+    register: Option<&str>,
+    f_skatt: bool,
+) -> Vec<LegalLine> {
+    let mut out = Vec::new();
+    match country {
+        Country::No => {
+            let mva = if vat_registered { " MVA" } else { "" };
+            out.push(LegalLine::OrgNumber(format!("{org}{mva}")));
+            out.extend(register.map(|r| LegalLine::Register(r.to_string())));
+        }
+        country => {
+            out.push(match country {
+                Country::Fi => LegalLine::BusinessId(org.to_string()),
+                _ => LegalLine::OrgNumber(org.to_string()),
+            });
+            out.extend(vat_number.map(|v| LegalLine::VatNumber(v.to_string())));
+            out.extend(register.map(|r| LegalLine::Register(r.to_string())));
+            if f_skatt {
+                out.push(LegalLine::FSkatt);
+            }
+        }
+    }
+    out
 }

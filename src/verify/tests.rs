@@ -19,7 +19,7 @@ fn run(tx: &serde_json::Value, s: &serde_json::Value) -> Result<VerifiedInvoice,
     let tx = Transaction::from_json(&tx.to_string()).unwrap();
     let s = Session::from_json(&s.to_string()).unwrap();
     let brand = Brand::parse(BRAND).unwrap();
-    verify(&tx, Some(&s), Some(&brand))
+    verify(&tx, Some(&s), &brand)
 }
 
 fn codes(r: &Report) -> Vec<&'static str> {
@@ -47,7 +47,7 @@ fn no_b2b_fixture_verifies_with_exact_totals() {
     assert!(!inv.dates_derived);
     assert_eq!(inv.kind, CustomerKind::Business);
     assert!(!inv.prices_incl_vat);
-    assert_eq!(inv.seller.as_ref().unwrap().name, "Lysverket Interiør AS");
+    assert_eq!(inv.seller.name, "Lysverket Interiør AS");
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn embedded_session_paths_say_transaction_session() {
     s["order"]["vat_amount"] = 1.into();
     tx["session"] = s;
     let tx = Transaction::from_json(&tx.to_string()).unwrap();
-    let r = verify(&tx, None, None).unwrap_err();
+    let r = super::check(&tx, None, None);
     assert_eq!(r.errors[0].path, "transaction.session.order.vat_amount");
 }
 
@@ -228,11 +228,11 @@ fn seller_without_valid_org_number_is_invalid_seller() {
     let s = Session::from_json(&s.to_string()).unwrap();
     let brand =
         Brand::parse("[seller]\nname = \"X AS\"\norganization_number = \"849749944\"").unwrap();
-    let r = verify(&tx, Some(&s), Some(&brand)).unwrap_err();
+    let r = verify(&tx, Some(&s), &brand).unwrap_err();
     assert_eq!(codes(&r), ["invalid_seller"]);
     assert_eq!(r.errors[0].path, "brand.seller.organization_number");
     // without a brand the seller checks are skipped
-    assert!(verify(&tx, Some(&s), None).is_ok());
+    assert!(super::check(&tx, Some(&s), None).is_ok());
 }
 
 #[test]
@@ -248,7 +248,8 @@ fn an_unbarcodable_finnish_invoice_says_why_in_a_warning() {
         "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/session.json"
     ))
     .unwrap();
-    let inv = verify(&tx, Some(&s), None).unwrap();
+    let inv = super::check(&tx, Some(&s), None);
+    assert!(inv.is_ok());
     assert_eq!(inv.warnings.len(), 1, "{:?}", inv.warnings);
     assert_eq!(inv.warnings[0].code, Code::Assumed);
     assert!(inv.warnings[0].message.contains("RF47ABC123"));
@@ -257,5 +258,78 @@ fn an_unbarcodable_finnish_invoice_says_why_in_a_warning() {
         "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/transaction.json"
     ))
     .unwrap();
-    assert!(verify(&tx, Some(&s), None).unwrap().warnings.is_empty());
+    assert!(super::check(&tx, Some(&s), None).warnings.is_empty());
+}
+
+/// The FI fixture, verified with its own brand after `edit` changes the transaction.
+fn fi_verified(edit: impl FnOnce(&mut serde_json::Value)) -> Result<VerifiedInvoice, Report> {
+    let mut tx: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/transaction.json"
+    ))
+    .unwrap();
+    edit(&mut tx);
+    let tx = Transaction::from_json(&tx.to_string()).unwrap();
+    let s = Session::from_json(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/session.json"
+    ))
+    .unwrap();
+    let brand = Brand::parse(include_str!(
+        "../../tests/fixtures/pub_ok_fi_b2c_eur_qr/brand.toml"
+    ))
+    .unwrap();
+    verify(&tx, Some(&s), &brand)
+}
+
+#[test]
+fn verify_decides_and_builds_the_payment_codes() {
+    let inv = fi_verified(|_| {}).unwrap();
+    let epc = inv
+        .codes
+        .epc_qr
+        .as_ref()
+        .expect("EPC QR for EUR with an IBAN");
+    assert!(
+        epc.payload.starts_with("BCD\n001\n1\nSCT\n"),
+        "{}",
+        epc.payload
+    );
+    assert!(epc.payload.contains("EUR131.49"), "{}", epc.payload);
+    assert!(epc.matrix.size >= 21);
+    let bar = inv
+        .codes
+        .fi_barcode
+        .as_ref()
+        .expect("barcode for a Finnish IBAN");
+    assert_eq!(
+        bar.digits,
+        "429123673002076190001314900000000000006039527574260626"
+    );
+    assert!(!bar.bars.is_empty());
+    assert!(inv.codes.se_qr.is_none());
+    // the legal lines are decided here too: Y-tunnus and ALV-numero
+    assert_eq!(
+        inv.seller.legal[..2],
+        [
+            super::LegalLine::BusinessId("2392340-6".into()),
+            super::LegalLine::VatNumber("FI23923406".into())
+        ]
+    );
+    // and the whole bill serialises
+    let json = serde_json::to_value(&inv).unwrap();
+    assert_eq!(json["totals"]["gross"], 13149);
+    assert_eq!(json["codes"]["fi_barcode"]["digits"], bar.digits.as_str());
+}
+
+#[test]
+fn a_paid_invoice_carries_no_payment_code() {
+    let inv = fi_verified(|tx| {
+        tx["status"] = "CAPTURED".into();
+        tx["events"].as_array_mut().unwrap().push(
+            serde_json::json!({"event": "CAPTURE", "success": true, "amount": 13149,
+                "created_at": "2026-06-20T10:00:00Z"}),
+        );
+    })
+    .unwrap();
+    assert_eq!(inv.totals.to_pay.minor(), 0);
+    assert_eq!(inv.codes, super::PaymentCodes::default());
 }

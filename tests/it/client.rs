@@ -15,7 +15,7 @@ use kravia_invoice::client::{
     RetryPolicy, fetch_and_render, fetch_and_verify,
 };
 use kravia_invoice::dintero::{Session, Transaction};
-use kravia_invoice::render::{RenderOptions, render};
+use kravia_invoice::render::{RenderOptions, Renderer, render};
 use kravia_invoice::verify::verify;
 use serde_json::{Value, json};
 use wiremock::matchers::{
@@ -171,7 +171,7 @@ fn rendered_locally(case: &str) -> Vec<u8> {
         .exists()
         .then(|| Session::from_json(&read(case, "session.json")).unwrap());
     let brand = brand(case);
-    let invoice = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+    let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
     render(&invoice, &brand, &RenderOptions::default()).unwrap()
 }
 
@@ -198,8 +198,7 @@ async fn fetch_embedded_session_verifies_and_renders_like_render() {
         &c,
         tx["id"].as_str().unwrap(),
         &options,
-        &brand(B2C),
-        &RenderOptions::default(),
+        &Renderer::new(brand(B2C), RenderOptions::default()).unwrap(),
     )
     .await
     .unwrap();
@@ -656,8 +655,7 @@ async fn blocking_api_inside_a_runtime_is_an_error_not_a_panic() {
         &client(&server),
         "T1",
         &FetchOptions::default(),
-        &brand(B2C),
-        &RenderOptions::default(),
+        &Renderer::new(brand(B2C), RenderOptions::default()).unwrap(),
     )
     .unwrap_err();
     assert!(err.to_string().contains("async code"), "{err}");

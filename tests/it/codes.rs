@@ -28,7 +28,7 @@ fn invoice(case: &str) -> (VerifiedInvoice, Brand) {
         .ok()
         .map(|t| Session::from_json(&t).unwrap());
     let brand = Brand::load(&dir.join("brand.toml")).unwrap();
-    (verify(&tx, s.as_ref(), Some(&brand)).unwrap(), brand)
+    (verify(&tx, s.as_ref(), &brand).unwrap(), brand)
 }
 
 /// Renders, rasterises page 1 at `dpi` and decodes `symbology` symbols.

@@ -20,7 +20,7 @@ use std::process::Command;
 
 use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::pdf::{AfRelationship, Attachment};
-use kravia_invoice::render::{RenderOptions, render};
+use kravia_invoice::render::{RenderOptions, Renderer, render};
 use kravia_invoice::{Brand, verify};
 
 use crate::cli::tempdir;
@@ -231,7 +231,7 @@ fn render_all(dir: &Path) -> Vec<Rendered> {
             .ok()
             .map(|t| Session::from_json(&t).unwrap());
         let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
         let xml = xml_for(&invoice.invoice_number);
         let attachment = format!("{}.xml", invoice.invoice_number);
         let mut options = RenderOptions::default();
@@ -514,12 +514,16 @@ fn attachment_relationship_and_bad_names() {
         Session::from_json(&std::fs::read_to_string(case.dir.join("session.json")).unwrap())
             .unwrap();
     let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-    let invoice = verify(&tx, Some(&session), Some(&brand)).unwrap();
+    let invoice = verify(&tx, Some(&session), &brand).unwrap();
     let mut options = RenderOptions::default();
     let mut a = Attachment::xml("faktura.xml", "data", b"<a/>".to_vec());
     a.relationship = AfRelationship::Data;
-    options.pdf.attachments = vec![a.clone(), Attachment::xml("Ø.xml", "", b"<b/>".to_vec())];
-    let bytes = render(&invoice, &brand, &options).unwrap();
+    options.pdf.attachments = vec![a.clone()];
+    // The options' attachments, then the invoice's own.
+    let renderer = Renderer::new(brand.clone(), options.clone()).unwrap();
+    let bytes = renderer
+        .render_with_attachments(&invoice, &[Attachment::xml("Ø.xml", "", b"<b/>".to_vec())])
+        .unwrap();
     let lo = lopdf::Document::load_mem(&bytes).unwrap();
     let af = lo
         .catalog()

@@ -3,7 +3,7 @@
 
 use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::payment::{Iban, Kid, NoAccount};
-use kravia_invoice::verify::{Code, verify};
+use kravia_invoice::verify::Code;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -120,9 +120,12 @@ fn documents(o: &Order) -> Option<(Value, Value)> {
 fn codes(tx: &Value, s: &Value) -> Result<(), Vec<Code>> {
     let tx = Transaction::from_json(&tx.to_string()).unwrap();
     let s = Session::from_json(&s.to_string()).unwrap();
-    verify(&tx, Some(&s), None)
-        .map(|_| ())
-        .map_err(|r| r.errors.iter().map(|e| e.code).collect())
+    let report = kravia_invoice::verify::check(&tx, Some(&s), None);
+    if report.is_ok() {
+        Ok(())
+    } else {
+        Err(report.errors.iter().map(|e| e.code).collect())
+    }
 }
 
 /// Replaces the digit at `pos` (mod the number of digits) with another digit.

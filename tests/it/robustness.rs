@@ -80,7 +80,7 @@ fn exercise(tx: &str, session: &str) {
     ))
     .unwrap();
     match (Transaction::from_json(tx), Session::from_json(session)) {
-        (Ok(t), Ok(s)) => match verify(&t, Some(&s), Some(&brand)) {
+        (Ok(t), Ok(s)) => match verify(&t, Some(&s), &brand) {
             Ok(inv) => assert!(!inv.invoice_number.is_empty()),
             Err(r) => {
                 assert!(!r.errors.is_empty());

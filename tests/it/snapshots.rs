@@ -9,7 +9,7 @@ use std::process::Command;
 use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::layout::dump::dump;
 use kravia_invoice::locale::Locale;
-use kravia_invoice::render::{RenderOptions, layout_document, render};
+use kravia_invoice::render::{RenderOptions, Renderer, render};
 use kravia_invoice::template::{BUILTIN, TemplateSource};
 use kravia_invoice::{Brand, verify};
 
@@ -39,7 +39,7 @@ fn every_fixture_template_and_locale() {
             .ok()
             .map(|t| Session::from_json(&t).unwrap());
         let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), Some(&brand)).unwrap();
+        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
         for (template, _) in BUILTIN {
             for locale in Locale::ALL {
                 let options = RenderOptions {
@@ -47,7 +47,10 @@ fn every_fixture_template_and_locale() {
                     locale: Some(locale),
                     ..RenderOptions::default()
                 };
-                let doc = layout_document(&invoice, &brand, &options).unwrap();
+                let doc = Renderer::new(brand.clone(), options.clone())
+                    .unwrap()
+                    .layout(&invoice)
+                    .unwrap();
                 let pdf = render(&invoice, &brand, &options).unwrap();
                 let name = format!("{}-{template}-{locale}", case.name);
                 let dir = crate::cli::tempdir();

@@ -1,12 +1,12 @@
 //! `check`: verify without rendering.
 
-use kravia_invoice::verify::{Finding, verify};
+use kravia_invoice::verify::{Report, check, verify};
 
 use crate::cli::args::CheckArgs;
 use crate::cli::exit::Outcome;
 use crate::cli::input;
 use crate::cli::json::{CheckDoc, to_line};
-use crate::cli::output::Printer;
+use crate::cli::output::{Printer, findings_text};
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
@@ -19,54 +19,54 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
         Some(Err(e)) => return out.fatal(args.json, &e),
         None => None,
     };
-    let result = verify(&docs.transaction, docs.session.as_ref(), brand.as_ref());
-    let (number, errors, warnings): (Option<String>, Vec<Finding>, Vec<Finding>) = match &result {
-        Ok(inv) => (
-            Some(inv.invoice_number.clone()),
-            vec![],
-            inv.warnings.clone(),
-        ),
-        Err(r) => (
-            r.invoice_number.clone(),
-            r.errors.clone(),
-            r.warnings.clone(),
-        ),
+    // With a brand the whole invoice is built (its totals are shown); without
+    // one every check but the seller's runs.
+    let (report, invoice) = match &brand {
+        Some(b) => match verify(&docs.transaction, docs.session.as_ref(), b) {
+            Ok(inv) => (
+                Report {
+                    invoice_number: Some(inv.invoice_number.clone()),
+                    errors: Vec::new(),
+                    warnings: inv.warnings.clone(),
+                },
+                Some(inv),
+            ),
+            Err(r) => (r, None),
+        },
+        None => (check(&docs.transaction, docs.session.as_ref(), None), None),
     };
     if args.json {
         out.stdout_line(&to_line(&CheckDoc {
-            ok: errors.is_empty(),
-            invoice_number: number.as_deref(),
-            errors: &errors,
-            warnings: &warnings,
+            ok: report.is_ok(),
+            invoice_number: report.invoice_number.as_deref(),
+            errors: &report.errors,
+            warnings: &report.warnings,
             output: None,
         }));
     } else {
-        let number = number.as_deref().unwrap_or("(no invoice number)");
-        match &result {
-            Ok(inv) => out.stdout_line(&format!(
+        let number = report
+            .invoice_number
+            .as_deref()
+            .unwrap_or("(no invoice number)");
+        let n = report.errors.len();
+        out.stdout_line(&match (&invoice, report.is_ok()) {
+            (Some(inv), _) => format!(
                 "ok: invoice {number} agrees with its session: {} {} due {}",
                 inv.currency, inv.totals.gross, inv.due_date
-            )),
-            Err(_) => out.stdout_line(&format!(
-                "invoice {number}: {} problem{} found",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            )),
-        }
-        for e in &errors {
-            out.stdout_line(&format!(
-                "  error   {}  {}\n          {}",
-                e.code, e.path, e.message
-            ));
-        }
-        for w in &warnings {
-            out.stdout_line(&format!(
-                "  warning {}  {}\n          {}",
-                w.code, w.path, w.message
-            ));
+            ),
+            (None, true) => format!(
+                "ok: invoice {number} agrees with its session (seller not checked: no --brand)"
+            ),
+            (None, false) => format!(
+                "invoice {number}: {n} problem{} found",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
+        for line in findings_text(&report.errors, &report.warnings) {
+            out.stdout_line(&line);
         }
     }
-    if result.is_ok() {
+    if report.is_ok() {
         Outcome::Done
     } else {
         Outcome::Rejected

@@ -10,7 +10,7 @@ use std::time::Duration;
 use kravia_invoice::client::{
     BASE_URL_VAR, BlockingClient, Credentials, DinteroClient, FetchError, FetchOptions,
 };
-use kravia_invoice::render::RenderOptions;
+use kravia_invoice::render::{RenderOptions, Renderer};
 
 use crate::cli::args::FetchArgs;
 use crate::cli::exit::Outcome;
@@ -26,7 +26,7 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
     };
     let credentials = match Credentials::from_env() {
         Ok(c) => c,
-        Err(e) => return out.fatal(args.json, &e.to_string()),
+        Err(e) => return out.fatal(args.json, &e),
     };
     let mut builder = DinteroClient::builder(credentials);
     let base = args.base_url.clone().or_else(|| {
@@ -39,7 +39,7 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
     }
     let client = match builder.build().and_then(BlockingClient::try_from) {
         Ok(c) => c,
-        Err(e) => return out.fatal(args.json, &e.to_string()),
+        Err(e) => return out.fatal(args.json, &e),
     };
     let options = FetchOptions {
         capture: args.capture,
@@ -57,15 +57,14 @@ pub fn run(args: &FetchArgs, out: &mut Printer) -> Outcome {
             }
         ));
     }
-    let fetched = match client.fetch_and_render(
-        &args.transaction_id,
-        &options,
-        &brand,
-        &RenderOptions::default(),
-    ) {
+    let renderer = match Renderer::new(brand, RenderOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return out.fatal(args.json, &e),
+    };
+    let fetched = match client.fetch_and_render(&args.transaction_id, &options, &renderer) {
         Ok(f) => f,
         Err(FetchError::Rejected(report)) => return out.rejected(args.json, &report),
-        Err(e) => return out.fatal(args.json, &e.to_string()),
+        Err(e) => return out.fatal(args.json, &e),
     };
     if fetched.captured && !args.json {
         out.stderr_line(&format!(

@@ -1,6 +1,7 @@
 //! `render`: verify, then draw the invoice and write it atomically.
 
-use kravia_invoice::render::{RenderOptions, layout_document, render};
+use kravia_invoice::error::{Error, ErrorKind};
+use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 use kravia_invoice::verify::verify;
 
@@ -24,26 +25,35 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     if let Some(l) = &args.locale {
         match l.parse() {
             Ok(l) => options.locale = Some(l),
-            Err(e) => return out.fatal(args.json, &format!("--locale: {e}")),
+            Err(e) => {
+                return out.fatal(
+                    args.json,
+                    &Error::wrap(ErrorKind::Usage, e).context("--locale"),
+                );
+            }
         }
     }
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
     options.pdf.pdfa = args.pdfa;
 
-    let invoice = match verify(&docs.transaction, docs.session.as_ref(), Some(&brand)) {
+    let invoice = match verify(&docs.transaction, docs.session.as_ref(), &brand) {
         Ok(inv) => inv,
         Err(report) => return out.rejected(args.json, &report),
     };
+    let renderer = match Renderer::new(brand, options) {
+        Ok(r) => r,
+        Err(e) => return out.fatal(args.json, &e),
+    };
     if args.dump_layout {
-        return match layout_document(&invoice, &brand, &options) {
-            Ok(doc) => {
-                out.stdout_line(&kravia_invoice::layout::dump::dump(&doc));
+        return match renderer.dump_layout(&invoice) {
+            Ok(text) => {
+                out.stdout_line(&text);
                 Outcome::Done
             }
-            Err(e) => out.fatal(args.json, &e.to_string()),
+            Err(e) => out.fatal(args.json, &e),
         };
     }
-    let pdf = match render(&invoice, &brand, &options) {
+    let pdf = match renderer.render(&invoice) {
         Ok(b) => b,
         Err(e) => {
             return out.fatal(

@@ -9,7 +9,7 @@
 
 use std::io::Cursor;
 
-use crate::layout::document::Raster;
+use super::Raster;
 
 /// The largest accepted width or height in pixels.
 pub const MAX_SIDE: u32 = 4096;
