@@ -178,3 +178,58 @@ pub struct Document {
     /// Metadata.
     pub metadata: Metadata,
 }
+
+/// What a coordinate of an item measures, for [`Item::walk_mut`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Axis {
+    /// A horizontal position.
+    X,
+    /// A vertical position.
+    Y,
+    /// A width, height, size or line width.
+    Length,
+}
+
+impl Item {
+    /// Calls `f` on every coordinate and length of the item, with what it is:
+    /// the one walk behind moving and rounding.
+    pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Pt, Axis)) {
+        match self {
+            Item::Text(t) => {
+                f(&mut t.x, Axis::X);
+                f(&mut t.y, Axis::Y);
+                f(&mut t.size, Axis::Length);
+            }
+            Item::Rect(r) => {
+                f(&mut r.x, Axis::X);
+                f(&mut r.y, Axis::Y);
+                f(&mut r.width, Axis::Length);
+                f(&mut r.height, Axis::Length);
+                if let Some((_, w)) = &mut r.stroke {
+                    f(w, Axis::Length);
+                }
+            }
+            Item::Line(l) => {
+                f(&mut l.x1, Axis::X);
+                f(&mut l.y1, Axis::Y);
+                f(&mut l.x2, Axis::X);
+                f(&mut l.y2, Axis::Y);
+                f(&mut l.width, Axis::Length);
+            }
+            Item::Image(i) => {
+                f(&mut i.x, Axis::X);
+                f(&mut i.y, Axis::Y);
+                f(&mut i.width, Axis::Length);
+                f(&mut i.height, Axis::Length);
+            }
+            Item::Path(p) => {
+                for poly in &mut p.polygons {
+                    for (x, y) in poly {
+                        f(x, Axis::X);
+                        f(y, Axis::Y);
+                    }
+                }
+            }
+        }
+    }
+}

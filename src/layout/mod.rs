@@ -27,11 +27,16 @@
 //! PDFs (`KRAVIA_STORE=1 cargo test --lib render`, written to
 //! `target/store/`) and look at them (`pdftoppm -png -r 80`).
 
+mod context;
 pub mod document;
+mod draw;
 pub mod dump;
+mod facts;
+mod footer;
 mod header;
 mod logo;
 mod pagination;
+mod parties;
 mod payment_block;
 mod summary;
 mod table;
@@ -39,17 +44,13 @@ mod text;
 
 pub use document::{Document, Item, Page, Pt, TextRole};
 
-use crate::color::Rgb;
-use crate::font::FontFace;
-
 use crate::brand::Brand;
-use crate::font::fonts;
 use crate::locale::Locale;
-use crate::template::{Labels, PriceMode, Template, TemplateError};
-use crate::verify::invoice::{Seller, VerifiedInvoice};
+use crate::template::{Template, TemplateError};
+use crate::verify::invoice::VerifiedInvoice;
 
-use document::{Line as RuleLine, Rect, TextRun};
-use text::Font;
+pub(crate) use context::{Ctx, mm};
+pub(crate) use draw::{Block, hline, rect, round_document, translate};
 
 /// A4 width in points.
 pub const A4_WIDTH: f32 = 595.28;
@@ -115,7 +116,7 @@ pub fn layout(
     doc.metadata = document::Metadata {
         title: invoice.invoice_number.clone(),
         author: ctx.seller.name.clone(),
-        subject: format!("{} {}", ctx.l.invoice, invoice.invoice_number),
+        subject: format!("{} {}", ctx.labels.invoice, invoice.invoice_number),
         created_unix: invoice
             .issue_date
             .and_hms_opt(0, 0, 0)
@@ -130,362 +131,12 @@ pub fn layout(
     Ok(doc)
 }
 
-/// Everything the block builders share: the invoice, the resolved template
-/// values in points and colours, and the labels.
-pub(crate) struct Ctx<'a> {
-    pub inv: &'a VerifiedInvoice,
-    pub seller: &'a Seller,
-    pub brand: &'a Brand,
-    pub t: &'a Template,
-    pub l: &'static Labels,
-    pub loc: Locale,
-    pub accent: Rgb,
-    pub text: Rgb,
-    pub muted: Rgb,
-    pub rule: Rgb,
-    pub page_w: f32,
-    pub page_h: f32,
-    /// Left edge of the text area.
-    pub left: f32,
-    /// Right edge of the text area.
-    pub right: f32,
-    /// Width of the text area.
-    pub width: f32,
-    /// Top of the content (below the band).
-    pub top: f32,
-    /// Whether unit prices include VAT.
-    pub prices_incl: bool,
-    /// Cap height of the regular face, em.
-    pub cap: f32,
-}
-
-/// Millimetres to points.
-pub(crate) fn mm(v: f32) -> f32 {
-    Pt::from_mm(v).0
-}
-
-impl<'a> Ctx<'a> {
-    fn new(
-        inv: &'a VerifiedInvoice,
-        brand: &'a Brand,
-        t: &'a Template,
-        loc: Locale,
-    ) -> Result<Ctx<'a>, LayoutError> {
-        let seller = &inv.seller;
-        let fallback = Rgb(0x1F, 0x4E, 0x79);
-        let default_accent = t.colors.accent_default.resolve(fallback, Rgb::WHITE);
-        let accent = brand.style.accent.unwrap_or(default_accent);
-        let l = Labels::get(loc)?;
-        let c = |c: crate::template::Color| c.resolve(accent, Rgb::WHITE);
-        let left = mm(t.page.margin_left);
-        let right = A4_WIDTH - mm(t.page.margin_right);
-        Ok(Ctx {
-            inv,
-            seller,
-            brand,
-            t,
-            l,
-            loc,
-            accent,
-            text: c(t.colors.text),
-            muted: c(t.colors.muted),
-            rule: c(t.colors.rule),
-            page_w: A4_WIDTH,
-            page_h: A4_HEIGHT,
-            left,
-            right,
-            width: right - left,
-            top: mm(t.page.margin_top),
-            prices_incl: match t.table.prices {
-                PriceMode::Auto => inv.prices_incl_vat,
-                PriceMode::InclVat => true,
-                PriceMode::ExclVat => false,
-            },
-            cap: fonts().face(FontFace::Regular).cap_height(),
-        })
-    }
-
-    /// Line height for a font size.
-    pub fn lh(&self, size: f32) -> f32 {
-        size * self.t.text.line_spacing
-    }
-
-    /// The baseline of a line whose box starts at `top`: capitals centred in
-    /// the line box.
-    pub fn baseline(&self, top: f32, size: f32) -> f32 {
-        top + self.lh(size) / 2.0 + self.cap * size / 2.0
-    }
-
-    /// Body text.
-    pub fn body(&self) -> Font {
-        Font {
-            face: FontFace::Regular,
-            size: self.t.text.body,
-            color: self.text,
-        }
-    }
-
-    /// Small print.
-    pub fn small(&self) -> Font {
-        Font {
-            face: FontFace::Regular,
-            size: self.t.text.small,
-            color: self.muted,
-        }
-    }
-
-    /// Block headings.
-    pub fn heading(&self) -> Font {
-        Font {
-            face: FontFace::Bold,
-            size: self.t.text.heading,
-            color: self.muted,
-        }
-    }
-
-    /// A fill colour from the template, if any.
-    pub fn fill(&self, f: crate::template::Fill) -> Option<Rgb> {
-        f.0.map(|c| c.resolve(self.accent, Rgb::WHITE))
-    }
-
-    /// Draws `text` in one run with its line box's top at `top`; returns its width.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run(
-        &self,
-        items: &mut Vec<Item>,
-        x: f32,
-        top: f32,
-        font: Font,
-        text: &str,
-        role: TextRole,
-        field: &str,
-    ) -> Result<f32, LayoutError> {
-        self.run_at(
-            items,
-            x,
-            self.baseline(top, font.size),
-            font,
-            text,
-            role,
-            field,
-        )
-    }
-
-    /// Draws `text` in one run on the baseline `baseline`; returns its width.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_at(
-        &self,
-        items: &mut Vec<Item>,
-        x: f32,
-        baseline: f32,
-        font: Font,
-        text: &str,
-        role: TextRole,
-        field: &str,
-    ) -> Result<f32, LayoutError> {
-        if text.is_empty() {
-            return Ok(0.0);
-        }
-        let face = text::face_for(font.face, text, field)?;
-        items.push(Item::Text(TextRun {
-            x: Pt(x),
-            y: Pt(baseline),
-            face,
-            size: Pt(font.size),
-            color: font.color,
-            text: text.to_string(),
-            role,
-        }));
-        Ok(text::width(face, font.size, text))
-    }
-
-    /// Draws `text` in one run ending at `right`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_right(
-        &self,
-        items: &mut Vec<Item>,
-        right: f32,
-        top: f32,
-        font: Font,
-        text: &str,
-        role: TextRole,
-        field: &str,
-    ) -> Result<f32, LayoutError> {
-        let face = text::face_for(font.face, text, field)?;
-        let w = text::width(face, font.size, text);
-        self.run(
-            items,
-            right - w,
-            top,
-            font.with_face(face),
-            text,
-            role,
-            field,
-        )
-    }
-
-    /// Draws `text` wrapped to `w`; returns the height used.
-    #[allow(clippy::too_many_arguments)]
-    pub fn paragraph(
-        &self,
-        items: &mut Vec<Item>,
-        x: f32,
-        top: f32,
-        w: f32,
-        font: Font,
-        text: &str,
-        field: &str,
-    ) -> Result<f32, LayoutError> {
-        let face = text::face_for(font.face, text, field)?;
-        let lines = text::wrap(face, font.size, text, w);
-        let lh = self.lh(font.size);
-        for (i, line) in lines.iter().enumerate() {
-            self.run(
-                items,
-                x,
-                top + lh * i as f32,
-                font.with_face(face),
-                line,
-                TextRole::Plain,
-                field,
-            )?;
-        }
-        Ok(lh * lines.len() as f32)
-    }
-}
-
-/// Items laid out at the origin, and their height; placed with [`translate`].
-#[derive(Debug, Default)]
-pub(crate) struct Block {
-    /// The items, top-left at (0, 0).
-    pub items: Vec<Item>,
-    /// The height.
-    pub height: f32,
-}
-
-/// A filled and/or stroked rectangle.
-pub(crate) fn rect(
-    items: &mut Vec<Item>,
-    (x, y, w, h): (f32, f32, f32, f32),
-    fill: Option<Rgb>,
-    stroke: Option<(Rgb, f32)>,
-) {
-    items.push(Item::Rect(Rect {
-        x: Pt(x),
-        y: Pt(y),
-        width: Pt(w),
-        height: Pt(h),
-        fill,
-        stroke: stroke.map(|(c, w)| (c, Pt(w))),
-    }));
-}
-
-/// A horizontal rule.
-pub(crate) fn hline(items: &mut Vec<Item>, x1: f32, x2: f32, y: f32, color: Rgb, width: f32) {
-    items.push(Item::Line(RuleLine {
-        x1: Pt(x1),
-        y1: Pt(y),
-        x2: Pt(x2),
-        y2: Pt(y),
-        color,
-        width: Pt(width),
-    }));
-}
-
-/// Moves items by `(dx, dy)`.
-pub(crate) fn translate(items: &mut [Item], dx: f32, dy: f32) {
-    for item in items {
-        match item {
-            Item::Text(t) => {
-                t.x.0 += dx;
-                t.y.0 += dy;
-            }
-            Item::Rect(r) => {
-                r.x.0 += dx;
-                r.y.0 += dy;
-            }
-            Item::Line(l) => {
-                l.x1.0 += dx;
-                l.x2.0 += dx;
-                l.y1.0 += dy;
-                l.y2.0 += dy;
-            }
-            Item::Image(i) => {
-                i.x.0 += dx;
-                i.y.0 += dy;
-            }
-            Item::Path(p) => {
-                for poly in &mut p.polygons {
-                    for (x, y) in poly {
-                        x.0 += dx;
-                        y.0 += dy;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Rounds to 0.01 pt, so float noise cannot change output bytes.
-pub(crate) fn round(v: f32) -> f32 {
-    let r = (f64::from(v) * 100.0).round() / 100.0;
-    // -0.0 prints differently from 0.0.
-    if r == 0.0 { 0.0 } else { r as f32 }
-}
-
-fn round_pt(p: &mut Pt) {
-    p.0 = round(p.0);
-}
-
-fn round_document(doc: &mut Document) {
-    for page in &mut doc.pages {
-        round_pt(&mut page.width);
-        round_pt(&mut page.height);
-        for item in &mut page.items {
-            match item {
-                Item::Text(t) => {
-                    round_pt(&mut t.x);
-                    round_pt(&mut t.y);
-                    round_pt(&mut t.size);
-                }
-                Item::Rect(r) => {
-                    round_pt(&mut r.x);
-                    round_pt(&mut r.y);
-                    round_pt(&mut r.width);
-                    round_pt(&mut r.height);
-                    if let Some((_, w)) = &mut r.stroke {
-                        round_pt(w);
-                    }
-                }
-                Item::Line(l) => {
-                    round_pt(&mut l.x1);
-                    round_pt(&mut l.y1);
-                    round_pt(&mut l.x2);
-                    round_pt(&mut l.y2);
-                    round_pt(&mut l.width);
-                }
-                Item::Image(i) => {
-                    round_pt(&mut i.x);
-                    round_pt(&mut i.y);
-                    round_pt(&mut i.width);
-                    round_pt(&mut i.height);
-                }
-                Item::Path(p) => {
-                    for poly in &mut p.polygons {
-                        for (x, y) in poly {
-                            round_pt(x);
-                            round_pt(y);
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::color::Rgb;
+    use crate::font::{FontFace, fonts};
+    use crate::layout::document::{Rect, TextRun};
     use crate::money::Money;
     use crate::template::BUILTIN;
     use crate::testdata::*;

@@ -10,15 +10,17 @@
 use crate::template::PaymentPosition;
 
 use super::document::{Document, Item, Page, Pt, TextRole};
-use super::{Block, Ctx, LayoutError, header, hline, mm, payment_block, summary, table, translate};
+use super::{
+    Block, Ctx, LayoutError, footer, header, hline, mm, payment_block, summary, table, translate,
+};
 use crate::logo::Raster;
 
 /// Lays out the whole document (without metadata).
 pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     let mut images: Vec<Raster> = Vec::new();
-    let footer_h = header::footer_height(ctx)?;
+    let footer_h = footer::footer_height(ctx)?;
     // Content may go down to here.
-    let bottom = ctx.page_h - mm(ctx.t.page.margin_bottom) - footer_h - mm(4.0);
+    let bottom = ctx.page_h - mm(ctx.template.page.margin_bottom) - footer_h - mm(4.0);
     let note = ctx.small();
     let note_h = ctx.lh(note.size) + mm(1.5);
 
@@ -34,7 +36,7 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     let geometry = table::Geometry::new(ctx);
     let table_head = table::header(ctx, &geometry)?;
     let max_row = bottom - cont_top - table_head.height - note_h;
-    if max_row < ctx.lh(ctx.t.text.table) * 3.0 {
+    if max_row < ctx.lh(ctx.template.text.table) * 3.0 {
         return Err(LayoutError::DoesNotFit {
             what: "the line table",
         });
@@ -67,7 +69,7 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
                 ctx.right,
                 y + mm(1.5),
                 note,
-                &ctx.l.continued_next,
+                &ctx.labels.continued_next,
                 TextRole::Plain,
                 "label",
             )?;
@@ -100,7 +102,7 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     y += sum.height + gap_between;
     // On a roomy page the payment block may sit at the foot, where a paper
     // giro would be; it never leaves the page of the totals.
-    let pay_y = match ctx.t.payment.position {
+    let pay_y = match ctx.template.payment.position {
         PaymentPosition::Bottom => y.max(bottom - pay.height),
         PaymentPosition::AfterTotals => y,
     };
@@ -110,7 +112,7 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     let m = pages.len();
     let mut out = Vec::with_capacity(m);
     for (i, mut items) in pages.into_iter().enumerate() {
-        header::footer(ctx, &mut items, i + 1, m)?;
+        footer::footer(ctx, &mut items, i + 1, m)?;
         out.push(Page {
             width: Pt(ctx.page_w),
             height: Pt(ctx.page_h),

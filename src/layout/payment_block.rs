@@ -45,11 +45,11 @@ struct Cell {
 
 /// The payment block at the origin, `ctx.width` wide.
 pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
-    let inv = ctx.inv;
+    let inv = ctx.invoice;
     let p = &inv.payment;
     let cur = inv.currency;
     let paid = inv.totals.to_pay <= Money::ZERO;
-    let codes = &ctx.t.payment.codes;
+    let codes = &ctx.template.payment.codes;
     let pad = mm(4.0);
     let inner_w = ctx.width - 2.0 * pad;
     let mut items = Vec::new();
@@ -71,7 +71,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     // QR geometry: at least 25 mm of modules, the template's size overall.
     let qr_geom = qr.as_ref().map(|m| {
         let n = m.size as f32;
-        let total = mm(ctx.t.payment.qr_size);
+        let total = mm(ctx.template.payment.qr_size);
         let module = (total / (n + 2.0 * QR_QUIET as f32)).max(mm(25.0) / n);
         (m, module, module * (n + 2.0 * QR_QUIET as f32))
     });
@@ -84,7 +84,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         pad,
         y,
         head,
-        &ctx.l.payment_heading.to_uppercase(),
+        &ctx.labels.payment_heading.to_uppercase(),
         TextRole::Plain,
         "label",
     )?;
@@ -97,7 +97,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             y,
             inner_w - qr_w,
             f,
-            &ctx.l.paid_in_full,
+            &ctx.labels.paid_in_full,
             "label",
         )?;
         y += ctx.paragraph(
@@ -106,7 +106,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             y,
             inner_w - qr_w,
             ctx.small(),
-            &ctx.l.paid_in_full_note,
+            &ctx.labels.paid_in_full_note,
             "label",
         )?;
         y += mm(2.0);
@@ -115,17 +115,17 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     // The grid.
     let big = Font {
         face: FontFace::Bold,
-        size: ctx.t.text.payment,
+        size: ctx.template.text.payment,
         color: ctx.text,
     };
     let mono = big.with_face(FontFace::Mono);
     let second = Font {
         face: FontFace::Regular,
-        size: ctx.t.text.body * 1.1,
+        size: ctx.template.text.body * 1.1,
         color: ctx.text,
     };
     let second_mono = second.with_face(FontFace::Mono);
-    let l = ctx.l;
+    let l = ctx.labels;
     let reference_label = match cur {
         Currency::Nok => &l.kid,
         Currency::Sek => &l.ocr,
@@ -141,14 +141,14 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     let mut primary = vec![
         cell(
             &l.to_pay,
-            ctx.loc.format_money(inv.totals.to_pay, cur),
+            ctx.locale.format_money(inv.totals.to_pay, cur),
             TextRole::AmountToPay,
             big,
             "totals.to_pay",
         ),
         cell(
             &l.due_date,
-            ctx.loc.format_date(inv.due_date),
+            ctx.locale.format_date(inv.due_date),
             TextRole::DueDate,
             big,
             "due_date",
@@ -274,7 +274,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
         y += ctx.lh(small.size);
         let df = Font {
             face: FontFace::Mono,
-            size: ctx.t.text.body,
+            size: ctx.template.text.body,
             color: ctx.text,
         };
         let size = text::fit_size(FontFace::Mono, df.size, digits, inner_w);
@@ -292,8 +292,8 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     }
     y += pad;
 
-    let frame = ctx.fill(ctx.t.payment.frame);
-    let fill = ctx.fill(ctx.t.payment.fill);
+    let frame = ctx.fill(ctx.template.payment.frame);
+    let fill = ctx.fill(ctx.template.payment.fill);
     let mut out = Vec::with_capacity(items.len() + 1);
     if frame.is_some() || fill.is_some() {
         rect(
@@ -388,7 +388,7 @@ fn draw_barcode(
 ) -> Result<f32, LayoutError> {
     let modules: u32 = bars.iter().map(|b| u32::from(b.modules)).sum();
     let span = modules as f32 + 2.0 * BARCODE_QUIET;
-    let mut x_dim = mm(ctx.t.payment.barcode_module);
+    let mut x_dim = mm(ctx.template.payment.barcode_module);
     if span * x_dim > w {
         x_dim = w / span;
         if x_dim < mm(0.25) {
@@ -397,7 +397,7 @@ fn draw_barcode(
             });
         }
     }
-    let h = mm(ctx.t.payment.barcode_height);
+    let h = mm(ctx.template.payment.barcode_height);
     // White behind the symbol and its quiet zones, in case the block is filled.
     rect(items, (x0, y0, span * x_dim, h), Some(Rgb::WHITE), None);
     let mut m = 0u32;

@@ -20,7 +20,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
 }
 
 fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutError> {
-    let size = ctx.t.text.totals;
+    let size = ctx.template.text.totals;
     let font = Font {
         face: FontFace::Regular,
         size,
@@ -34,21 +34,23 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
         0.0,
         y,
         head,
-        &ctx.l.vat_summary.to_uppercase(),
+        &ctx.labels.vat_summary.to_uppercase(),
         TextRole::Plain,
         "label",
     )?;
     y += ctx.lh(head.size) + head.size * 0.3;
     // Columns: rate | basis | VAT, numbers right-aligned.
     let (c1, c2) = (w * 0.62, w);
-    let muted = font.with_color(ctx.muted).with_size(ctx.t.text.small);
+    let muted = font
+        .with_color(ctx.muted)
+        .with_size(ctx.template.text.small);
     let mh = ctx.lh(muted.size);
     ctx.run(
         items,
         0.0,
         y,
         muted,
-        &ctx.l.vat_rate,
+        &ctx.labels.vat_rate,
         TextRole::Plain,
         "label",
     )?;
@@ -57,7 +59,7 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
         c1,
         y,
         muted,
-        &ctx.l.vat_basis,
+        &ctx.labels.vat_basis,
         TextRole::Plain,
         "label",
     )?;
@@ -66,20 +68,20 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
         c2,
         y,
         muted,
-        &ctx.l.vat_amount,
+        &ctx.labels.vat_amount,
         TextRole::Plain,
         "label",
     )?;
     y += mh + 1.5;
     hline(items, 0.0, w, y - 0.75, ctx.rule, 0.5);
-    for (i, v) in ctx.inv.vat.iter().enumerate() {
+    for (i, v) in ctx.invoice.vat.iter().enumerate() {
         let field = format!("vat[{i}]");
         ctx.run(
             items,
             0.0,
             y,
             font,
-            &ctx.loc.format_rate(v.rate),
+            &ctx.locale.format_rate(v.rate),
             TextRole::Plain,
             &field,
         )?;
@@ -88,7 +90,7 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
             c1,
             y,
             font,
-            &ctx.loc.format_amount(v.net),
+            &ctx.locale.format_amount(v.net),
             TextRole::Plain,
             &field,
         )?;
@@ -97,13 +99,13 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
             c2,
             y,
             font,
-            &ctx.loc.format_amount(v.vat),
+            &ctx.locale.format_amount(v.vat),
             TextRole::VatAmount,
             &field,
         )?;
         y += lh;
     }
-    if !ctx.inv.order_discounts.is_empty() {
+    if !ctx.invoice.order_discounts.is_empty() {
         y += mm(3.0);
         let note = ctx.small();
         y += ctx.paragraph(
@@ -112,10 +114,10 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
             y,
             w,
             note.with_face(FontFace::Bold),
-            &ctx.l.order_discounts,
+            &ctx.labels.order_discounts,
             "label",
         )?;
-        for (i, d) in ctx.inv.order_discounts.iter().enumerate() {
+        for (i, d) in ctx.invoice.order_discounts.iter().enumerate() {
             let t = table::discount_text(ctx, d);
             y += ctx.paragraph(items, 0.0, y, w, note, &t, &format!("order_discounts[{i}]"))?;
         }
@@ -124,10 +126,10 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
 }
 
 fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, LayoutError> {
-    let t = &ctx.inv.totals;
-    let cur = ctx.inv.currency;
-    let loc = ctx.loc;
-    let size = ctx.t.text.totals;
+    let t = &ctx.invoice.totals;
+    let cur = ctx.invoice.currency;
+    let loc = ctx.locale;
+    let size = ctx.template.text.totals;
     let font = Font {
         face: FontFace::Regular,
         size,
@@ -138,10 +140,10 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
     let right = x + w;
     let head = ctx.heading();
     // Level with the VAT summary's first row.
-    let mut y = ctx.lh(head.size) + head.size * 0.3 + ctx.lh(ctx.t.text.small) + 1.5;
+    let mut y = ctx.lh(head.size) + head.size * 0.3 + ctx.lh(ctx.template.text.small) + 1.5;
     let rows: [(&str, Money, TextRole, Font); 2] = [
-        (&ctx.l.total_net, t.net, TextRole::Plain, font),
-        (&ctx.l.total_vat, t.vat, TextRole::Plain, font),
+        (&ctx.labels.total_net, t.net, TextRole::Plain, font),
+        (&ctx.labels.total_vat, t.vat, TextRole::Plain, font),
     ];
     for (l, m, role, f) in rows {
         ctx.run(items, x, y, label, l, TextRole::Plain, "label")?;
@@ -164,7 +166,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
         x,
         y,
         bold,
-        &ctx.l.total_gross,
+        &ctx.labels.total_gross,
         TextRole::Plain,
         "label",
     )?;
@@ -179,7 +181,15 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
     )?;
     y += lh;
     if t.paid != Money::ZERO {
-        ctx.run(items, x, y, label, &ctx.l.paid, TextRole::Plain, "label")?;
+        ctx.run(
+            items,
+            x,
+            y,
+            label,
+            &ctx.labels.paid,
+            TextRole::Plain,
+            "label",
+        )?;
         ctx.run_right(
             items,
             right,
@@ -194,13 +204,13 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
     y += mm(1.5);
     let big = Font {
         face: FontFace::Bold,
-        size: ctx.t.text.to_pay,
+        size: ctx.template.text.to_pay,
         color: ctx.text,
     };
     let amount = loc.format_money(t.to_pay, cur);
     let pad = mm(2.0);
     let bh = ctx.lh(big.size) + 2.0 * pad * 0.6;
-    match ctx.fill(ctx.t.summary.to_pay_fill) {
+    match ctx.fill(ctx.template.summary.to_pay_fill) {
         Some(fill) => rect(items, (x - pad, y, w + pad, bh), Some(fill), None),
         None => {
             hline(items, x, right, y, ctx.text, 0.8);
@@ -209,7 +219,15 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
     }
     let ty = y + pad * 0.6;
     let size = text::fit_size(FontFace::Bold, big.size, &amount, w * 0.6);
-    ctx.run(items, x, ty, big, &ctx.l.to_pay, TextRole::Plain, "label")?;
+    ctx.run(
+        items,
+        x,
+        ty,
+        big,
+        &ctx.labels.to_pay,
+        TextRole::Plain,
+        "label",
+    )?;
     ctx.run_right(
         items,
         right - pad * 0.5,
@@ -228,7 +246,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
             right,
             y,
             f,
-            &ctx.l.paid_in_full,
+            &ctx.labels.paid_in_full,
             TextRole::Plain,
             "label",
         )?;

@@ -26,7 +26,7 @@ impl Geometry {
     pub fn new(ctx: &Ctx) -> Geometry {
         let mut x = 0.0;
         let cols = ctx
-            .t
+            .template
             .table
             .columns
             .iter()
@@ -44,8 +44,8 @@ impl Geometry {
             .collect();
         Geometry {
             cols,
-            pad_x: ctx.t.text.table * 0.45,
-            pad_y: mm(ctx.t.table.row_padding),
+            pad_x: ctx.template.text.table * 0.45,
+            pad_y: mm(ctx.template.table.row_padding),
         }
     }
 
@@ -56,7 +56,7 @@ impl Geometry {
 }
 
 fn header_label<'l>(ctx: &'l Ctx, field: ColumnField) -> &'l str {
-    let l = ctx.l;
+    let l = ctx.labels;
     match field {
         ColumnField::Description => &l.col_description,
         ColumnField::ItemId => &l.col_item_id,
@@ -103,12 +103,12 @@ fn cell_run(
 
 /// The header row at the origin.
 pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
-    let fill = ctx.fill(ctx.t.table.header_fill);
+    let fill = ctx.fill(ctx.template.table.header_fill);
     let font = Font {
         face: FontFace::Bold,
-        size: ctx.t.text.table_header,
+        size: ctx.template.text.table_header,
         color: ctx
-            .t
+            .template
             .table
             .header_text
             .resolve(ctx.accent, fill.unwrap_or(crate::color::Rgb::WHITE)),
@@ -154,7 +154,7 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
 fn description(ctx: &Ctx, line: &Line) -> String {
     let d = line.description.trim();
     if line.kind == LineKind::Shipping {
-        let label = &ctx.l.shipping;
+        let label = &ctx.labels.shipping;
         if d.is_empty() {
             return label.clone();
         }
@@ -177,23 +177,23 @@ pub(crate) fn discount_text(ctx: &Ctx, d: &Discount) -> String {
         None => match d.percentage {
             Some(p) => format!(
                 "{} {}",
-                ctx.l.discount,
-                ctx.loc.format_decimal(p)
-                    + if ctx.loc == crate::locale::Locale::En {
+                ctx.labels.discount,
+                ctx.locale.format_decimal(p)
+                    + if ctx.locale == crate::locale::Locale::En {
                         "%"
                     } else {
                         "\u{A0}%"
                     }
             ),
-            None => ctx.l.discount.clone(),
+            None => ctx.labels.discount.clone(),
         },
     };
-    let amount = ctx.loc.format_money(-d.amount, ctx.inv.currency);
-    format!("{name}: {amount} ({})", ctx.l.discount_included)
+    let amount = ctx.locale.format_money(-d.amount, ctx.invoice.currency);
+    format!("{name}: {amount} ({})", ctx.labels.discount_included)
 }
 
 fn cell_value(ctx: &Ctx, field: ColumnField, line: &Line) -> String {
-    let loc = ctx.loc;
+    let loc = ctx.locale;
     match field {
         ColumnField::Description => description(ctx, line),
         ColumnField::ItemId => line.item_id.clone().unwrap_or_default(),
@@ -212,18 +212,18 @@ fn cell_value(ctx: &Ctx, field: ColumnField, line: &Line) -> String {
 pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, LayoutError> {
     let font = Font {
         face: FontFace::Regular,
-        size: ctx.t.text.table,
+        size: ctx.template.text.table,
         color: ctx.text,
     };
     let note = Font {
         face: FontFace::Regular,
-        size: ctx.t.text.small,
+        size: ctx.template.text.small,
         color: ctx.muted,
     };
-    let zebra = ctx.fill(ctx.t.table.zebra);
-    let mut blocks = Vec::with_capacity(ctx.inv.lines.len());
+    let zebra = ctx.fill(ctx.template.table.zebra);
+    let mut blocks = Vec::with_capacity(ctx.invoice.lines.len());
     let mut field = String::new();
-    for (i, line) in ctx.inv.lines.iter().enumerate() {
+    for (i, line) in ctx.invoice.lines.iter().enumerate() {
         // The wrapped pieces of text per column.
         let mut cells: Vec<Vec<Piece>> = Vec::with_capacity(g.cols.len());
         let mut desc_col = 0;
@@ -318,7 +318,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                     top += p.lh;
                 }
             }
-            if ctx.t.table.rules {
+            if ctx.template.table.rules {
                 hline(&mut items, 0.0, ctx.width, height, ctx.rule, 0.5);
             }
             blocks.push(Block { items, height });

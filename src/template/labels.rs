@@ -108,7 +108,7 @@ impl Labels {
             Locale::Fi => (2, "labels/fi.toml", FI),
             Locale::En => (3, "labels/en.toml", EN),
         };
-        match CELLS[index].get_or_init(|| super::parse_toml(file, text)) {
+        match CELLS[index].get_or_init(|| super::error::parse_toml(file, text)) {
             Ok(labels) => Ok(labels),
             Err(e) => Err(e.clone()),
         }

@@ -88,3 +88,69 @@ pub fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// `render` reads the `{"transaction", "session"}` document that `batch` reads,
+/// from standard input with `--transaction -`, and writes the same bytes as from
+/// two files.
+#[test]
+fn render_takes_the_envelope_on_standard_input() {
+    use std::io::Write;
+    let case = fixtures_dir().join("pub_ok_no_b2b_three_rates");
+    let tx = std::fs::read_to_string(case.join("transaction.json")).unwrap();
+    let session = std::fs::read_to_string(case.join("session.json")).unwrap();
+    let envelope = format!("{{\"transaction\": {tx}, \"session\": {session}}}");
+    let dir = tempdir();
+    let brand = case.join("brand.toml");
+    let from_files = dir.join("files.pdf");
+    let out = run(&[
+        "render".as_ref(),
+        "--transaction".as_ref(),
+        case.join("transaction.json").as_os_str(),
+        "--session".as_ref(),
+        case.join("session.json").as_os_str(),
+        "--brand".as_ref(),
+        brand.as_os_str(),
+        "--output".as_ref(),
+        from_files.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let from_stdin = dir.join("stdin.pdf");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kravia-invoice"))
+        .args(["render", "--transaction", "-", "--brand"])
+        .arg(&brand)
+        .arg("--output")
+        .arg(&from_stdin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(envelope.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read(&from_files).unwrap(),
+        std::fs::read(&from_stdin).unwrap()
+    );
+    // A bad field inside the envelope is named with its full path.
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        envelope.replacen("\"amount\"", "\"amount\": \"x\", \"_\"", 1),
+    )
+    .unwrap();
+    let out = run(&[
+        "check".as_ref(),
+        "--transaction".as_ref(),
+        bad.as_os_str(),
+        "--json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let fatal = json(&out)["fatal"].as_str().unwrap().to_string();
+    assert!(fatal.contains("transaction.amount"), "{fatal}");
+}

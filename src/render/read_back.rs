@@ -1,0 +1,143 @@
+//! The read-back check: before a byte is written, the runs that carry a
+//! payment-critical [`TextRole`] must say exactly what the verified invoice
+//! says, formatted for the locale.
+
+use crate::layout::{self, Document, TextRole};
+use crate::locale::Locale;
+use crate::verify::invoice::VerifiedInvoice;
+
+use super::RenderError;
+
+/// Compares the document's role-tagged runs with the invoice.
+///
+/// Each of invoice number, reference, due date, total and amount to pay must
+/// be drawn at least once, and every run with that role must read exactly as
+/// formatted from the invoice; the account and the IBAN likewise when the
+/// invoice has them (and must not be drawn when it has not); the VAT amounts
+/// must be exactly one per rate; a drawn virtual barcode must be the one
+/// computed from the invoice.
+///
+/// # Errors
+///
+/// [`RenderError::ReadBack`] naming the first value that disagrees.
+pub fn read_back(
+    doc: &Document,
+    invoice: &VerifiedInvoice,
+    locale: Locale,
+) -> Result<(), RenderError> {
+    let mut drawn: Vec<(TextRole, &str)> = Vec::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let layout::Item::Text(t) = item
+                && t.role != TextRole::Plain
+            {
+                drawn.push((t.role, t.text.as_str()));
+            }
+        }
+    }
+    let runs = |role: TextRole| {
+        drawn
+            .iter()
+            .filter(move |(r, _)| *r == role)
+            .map(|(_, t)| *t)
+    };
+    let one = |field: &'static str,
+               role: TextRole,
+               expected: Option<String>|
+     -> Result<(), RenderError> {
+        let mut found = runs(role).peekable();
+        match expected {
+            Some(exp) => {
+                if found.peek().is_none() {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: exp,
+                        found: String::new(),
+                    });
+                }
+                if let Some(bad) = found.find(|t| *t != exp) {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: exp,
+                        found: bad.to_string(),
+                    });
+                }
+            }
+            None => {
+                if let Some(bad) = found.next() {
+                    return Err(RenderError::ReadBack {
+                        field,
+                        expected: String::new(),
+                        found: bad.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    };
+    let cur = invoice.currency;
+    let p = &invoice.payment;
+    let t = &invoice.totals;
+    one(
+        "invoice number",
+        TextRole::InvoiceNumber,
+        Some(invoice.invoice_number.clone()),
+    )?;
+    one(
+        "reference",
+        TextRole::Reference,
+        Some(p.reference.to_string()),
+    )?;
+    one(
+        "account",
+        TextRole::Account,
+        p.account.as_ref().map(ToString::to_string),
+    )?;
+    one(
+        "IBAN",
+        TextRole::Iban,
+        p.iban.as_ref().map(ToString::to_string),
+    )?;
+    one(
+        "due date",
+        TextRole::DueDate,
+        Some(locale.format_date(invoice.due_date)),
+    )?;
+    one(
+        "total",
+        TextRole::Total,
+        Some(locale.format_money(t.gross, cur)),
+    )?;
+    one(
+        "amount to pay",
+        TextRole::AmountToPay,
+        Some(locale.format_money(t.to_pay, cur)),
+    )?;
+
+    let mut expected: Vec<String> = invoice
+        .vat
+        .iter()
+        .map(|v| locale.format_amount(v.vat))
+        .collect();
+    let mut found: Vec<String> = runs(TextRole::VatAmount).map(str::to_string).collect();
+    expected.sort();
+    found.sort();
+    if expected != found {
+        return Err(RenderError::ReadBack {
+            field: "VAT per rate",
+            expected: expected.join(" | "),
+            found: found.join(" | "),
+        });
+    }
+
+    if runs(TextRole::VirtualBarcode).next().is_some() {
+        let exp = invoice
+            .codes
+            .fi_barcode
+            .as_ref()
+            .map(|b| b.digits.clone())
+            .unwrap_or_default();
+        one("virtual barcode", TextRole::VirtualBarcode, Some(exp))?;
+    }
+    Ok(())
+}
