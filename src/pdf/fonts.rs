@@ -26,6 +26,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::PdfError;
 use super::identity::StableHasher;
+use super::tags::Tree;
 use crate::font::FontFace;
 use crate::font::fonts;
 use crate::layout::document::{Document, Item};
@@ -134,8 +135,9 @@ pub(super) struct Usage {
 
 impl Usage {
     /// Collects the glyphs of every text run, failing on a character the
-    /// run's face cannot draw.
-    pub(super) fn collect(doc: &Document) -> Result<Usage, PdfError> {
+    /// run's face cannot draw; with `tags`, the space of the runs drawn with a
+    /// trailing space too.
+    pub(super) fn collect(doc: &Document, tags: Option<&Tree>) -> Result<Usage, PdfError> {
         let set = fonts();
         let mut usage = Usage::default();
         for (slot, face) in usage.used.iter_mut().zip(FACES) {
@@ -156,6 +158,12 @@ impl Usage {
                     if let Some(flag) = used.get_mut(usize::from(gid)) {
                         *flag = true;
                     }
+                }
+                if tags.is_some_and(|t| t.spaced(p, i))
+                    && let Some(gid) = face.glyph_id(' ')
+                    && let Some(flag) = used.get_mut(usize::from(gid))
+                {
+                    *flag = true;
                 }
             }
         }

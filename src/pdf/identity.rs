@@ -113,11 +113,17 @@ pub(super) const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 /// Overwrites the two zero `/ID` strings in the trailer of `pdf` with the
 /// identity hashes (see the module docs).
 pub(super) fn patch_file_id(pdf: &mut [u8], ident: &str) -> Result<(), PdfError> {
-    let needle = [b'0'; 32];
+    // `<` 32 zeros `>`: the hex strings, in the trailer or in the dictionary
+    // of a cross-reference stream (whose binary data follows it).
+    let mut needle = [b'0'; 34];
+    needle[0] = b'<';
+    needle[33] = b'>';
     let second = rfind(pdf, &needle, pdf.len())
-        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?;
-    let first = rfind(pdf, &needle, second)
-        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?;
+        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?
+        + 1;
+    let first = rfind(pdf, &needle, second - 1)
+        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?
+        + 1;
 
     let mut content = StableHasher::new();
     content.update(ident.as_bytes());

@@ -60,8 +60,10 @@ mod image;
 mod page;
 mod pdfa;
 mod stream;
+mod tags;
 #[cfg(test)]
 mod tests;
+mod writer;
 mod xmp;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
@@ -81,10 +83,15 @@ pub struct PdfOptions {
     /// (default `true`). `false` leaves them readable for debugging; images
     /// and the ICC profile are always compressed.
     pub compress: bool,
-    /// Write a PDF/A-3b archive file (ISO 19005-3): XMP metadata with
-    /// `pdfaid`, an sRGB output intent, Info and XMP agreeing (default
-    /// `false`).
+    /// Write a PDF/A-3 archive file (ISO 19005-3): XMP metadata with
+    /// `pdfaid`, an sRGB output intent, Info and XMP agreeing; conformance
+    /// level A when tagged, else B (default `false`).
     pub pdfa: bool,
+    /// Write a tagged PDF/UA-1 file (ISO 14289-1): the structure tree from the
+    /// layout's groups, marked content, `/Lang`, `/MarkInfo`, XMP with
+    /// `pdfuaid` (default `true`). `false` writes the untagged file (and
+    /// ignores the groups).
+    pub tagged: bool,
     /// Files to embed as associated files of the document (`/AF`), e.g. the
     /// UBL e-invoice of a hybrid invoice ([`Attachment::xml`]).
     pub attachments: Vec<Attachment>,
@@ -95,6 +102,7 @@ impl Default for PdfOptions {
         PdfOptions {
             compress: true,
             pdfa: false,
+            tagged: true,
             attachments: Vec::new(),
         }
     }
@@ -205,7 +213,12 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
         return Err(PdfError::NoPages);
     }
     attach::validate(&options.attachments)?;
-    let usage = fonts::Usage::collect(doc)?;
+    let tree = if options.tagged {
+        Some(tags::Tree::build(doc)?)
+    } else {
+        None
+    };
+    let usage = fonts::Usage::collect(doc, tree.as_ref())?;
     let images_used = images_used(doc)?;
 
     // 1. Fonts: one subset per used face.
@@ -221,14 +234,17 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
         glyph_maps.set(*face, &subset.remap);
     }
 
-    // 2. Pages: layout items → printpdf ops → content streams.
+    // 2. Pages: layout items → printpdf ops → content streams, with marked
+    //    content for the structure tree when tagged.
     let mut contents = Vec::with_capacity(doc.pages.len());
     let mut pages = Vec::with_capacity(doc.pages.len());
+    let mut mcids = Vec::with_capacity(doc.pages.len());
     for (i, p) in doc.pages.iter().enumerate() {
-        let mut page = page::build(i + 1, p)?;
+        let (mut page, page_mcids) = page::build(i + 1, p, tree.as_ref())?;
         contents.push(content::encode(&page.ops, &glyph_maps)?);
         page.ops.clear();
         pages.push(page);
+        mcids.push(page_mcids);
     }
 
     // 3. printpdf: the document skeleton.
@@ -283,14 +299,28 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
         }
     }
     let mut catalog = Catalog::default();
+    let mut raw = Vec::new();
+    if let Some(tree) = &tree {
+        let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
+        let (root, elems) = tree.write(&mut lo, &page_ids, &mcids)?;
+        catalog.struct_tree = Some(root);
+        raw = elems;
+        catalog.lang = Some(doc.metadata.lang.as_str()).filter(|l| !l.is_empty());
+    }
     if options.pdfa {
         catalog.output_intents = Some(pdfa::output_intents(&mut lo)?);
+    }
+    if options.pdfa || options.tagged {
         let claims = xmp::Claims {
-            pdfa: Some((3, 'B')),
-            pdfua: false,
+            pdfa: options
+                .pdfa
+                .then_some((3, if options.tagged { 'A' } else { 'B' })),
+            pdfua: options.tagged,
         };
-        let packet = xmp::packet(&doc.metadata, claims, "")?;
-        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet));
+        let packet = xmp::packet(&doc.metadata, claims, &doc.metadata.lang)?;
+        // PDF/A forbids a filter on the metadata stream (ISO 19005-3 6.6.2.1).
+        let compress = options.compress && !options.pdfa;
+        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet, compress)?);
     }
     catalog.files = attach::add(
         &mut lo,
@@ -303,11 +333,17 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
     let placeholder = Object::String(identity::ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
-    lo.renumber_objects();
 
-    // 5. Serialize, then derive the /ID from the bytes.
-    let mut out = Vec::with_capacity(32 * 1024);
-    lo.save_to(&mut out)?;
+    // 5. Serialize, then derive the /ID from the bytes. A tagged file keeps
+    //    its many small structure elements in a compressed object stream.
+    let mut out = if tree.is_some() {
+        writer::save(&lo, raw, options.compress)?
+    } else {
+        lo.renumber_objects();
+        let mut out = Vec::with_capacity(32 * 1024);
+        lo.save_to(&mut out)?;
+        out
+    };
     identity::patch_file_id(&mut out, &doc.metadata.ident)?;
     Ok(out)
 }
@@ -448,7 +484,11 @@ fn drop_empty_resources(lo: &mut lopdf::Document, res: &Resources) {
 
 /// What goes into the catalog besides printpdf's entries.
 #[derive(Default)]
-struct Catalog {
+struct Catalog<'a> {
+    /// `/StructTreeRoot` (and `/MarkInfo`).
+    struct_tree: Option<ObjectId>,
+    /// `/Lang`.
+    lang: Option<&'a str>,
     /// `/OutputIntents`.
     output_intents: Option<Object>,
     /// `/Metadata`.
@@ -459,7 +499,7 @@ struct Catalog {
 
 /// Sets `/ViewerPreferences << /DisplayDocTitle true >>` and the entries of
 /// `extra` on the catalog.
-fn set_catalog(lo: &mut lopdf::Document, extra: Catalog) -> Result<(), PdfError> {
+fn set_catalog(lo: &mut lopdf::Document, extra: Catalog<'_>) -> Result<(), PdfError> {
     let root = lo
         .trailer
         .get(b"Root")
@@ -471,6 +511,15 @@ fn set_catalog(lo: &mut lopdf::Document, extra: Catalog) -> Result<(), PdfError>
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    if let Some(root) = extra.struct_tree {
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        let mut mark = Dictionary::new();
+        mark.set("Marked", true);
+        catalog.set("MarkInfo", Object::Dictionary(mark));
+    }
+    if let Some(lang) = extra.lang {
+        catalog.set("Lang", identity::text_string(lang));
+    }
     if let Some(intents) = extra.output_intents {
         catalog.set("OutputIntents", intents);
     }

@@ -36,6 +36,16 @@ fn temp_pdf(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The file's objects as text: loaded (object streams unpacked), every stream
+/// decompressed, saved plainly.
+fn plain_text(bytes: &[u8]) -> String {
+    let mut lo = lopdf::Document::load_mem(bytes).unwrap();
+    lo.decompress();
+    let mut out = Vec::new();
+    lo.save_to(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn run(cmd: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(cmd).args(args).output().unwrap();
     let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -54,7 +64,7 @@ fn same_document_same_bytes() {
     assert_eq!(a, c, "a cold subset cache must not change bytes");
     assert!(a.starts_with(b"%PDF-1.7"));
     // No clock, no randomness: only what the document says.
-    let s = String::from_utf8_lossy(&a);
+    let s = plain_text(&a);
     assert!(
         s.contains("/CreationDate(D:20240601000000+00'00')"),
         "dates"
@@ -426,7 +436,9 @@ fn content_encoder_matches_printpdf() {
         stroke: Some((Rgb(4, 5, 6), Pt(0.25))),
     }));
 
-    let usage = fonts::Usage::collect(&doc).unwrap();
+    // With marked content (BDC/BMC/EMC) for the structure tree.
+    let tree = Some(tags::Tree::build(&doc).unwrap());
+    let usage = fonts::Usage::collect(&doc, tree.as_ref()).unwrap();
     let mut pdf = printpdf::PdfDocument::new("x");
     let mut subsets = Vec::new();
     for face in fonts::FACES {
@@ -443,7 +455,7 @@ fn content_encoder_matches_printpdf() {
     }
     let mut ours = Vec::new();
     for (i, p) in doc.pages.iter().enumerate() {
-        let page = page::build(i + 1, p).unwrap();
+        let (page, _) = page::build(i + 1, p, tree.as_ref()).unwrap();
         ours.push(content::encode(&page.ops, &maps).unwrap());
         pdf.pages.push(page);
     }
@@ -532,12 +544,13 @@ fn pdfa_adds_metadata_intent_and_files_and_nothing_else() {
     };
     let a = write(&doc, &options).unwrap();
     assert_eq!(a, write(&doc, &options).unwrap());
-    let s = String::from_utf8_lossy(&a);
+    let s = plain_text(&a);
     for needle in [
         "/GTS_PDFA1",
         "/DestOutputProfile",
         "<pdfaid:part>3</pdfaid:part>",
-        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<pdfaid:conformance>A</pdfaid:conformance>",
+        "<pdfuaid:part>1</pdfuaid:part>",
         "/AFRelationship/Alternative",
         "/Subtype/text#2Fxml",
         "/CIDSet",
@@ -545,6 +558,19 @@ fn pdfa_adds_metadata_intent_and_files_and_nothing_else() {
     ] {
         assert!(s.contains(needle), "{needle}");
     }
+    // Untagged: level B, no PDF/UA claim.
+    let b = plain_text(
+        &write(
+            &doc,
+            &PdfOptions {
+                tagged: false,
+                ..options.clone()
+            },
+        )
+        .unwrap(),
+    );
+    assert!(b.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(!b.contains("pdfuaid") && !b.contains("/StructTreeRoot"));
     // The pages draw exactly the same.
     let content = |bytes: &[u8]| {
         let lo = lopdf::Document::load_mem(bytes).unwrap();

@@ -36,6 +36,10 @@ pub(super) fn packet(meta: &Metadata, claims: Claims, lang: &str) -> Result<Vec<
     s.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
     s.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
     s.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    if claims.pdfa.is_some() && claims.pdfua {
+        // First, so that a reader meets the declaration before the property.
+        s.push_str(PDFUA_EXTENSION);
+    }
     s.push_str(
         "<rdf:Description rdf:about=\"\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
@@ -47,13 +51,6 @@ pub(super) fn packet(meta: &Metadata, claims: Claims, lang: &str) -> Result<Vec<
     }
     if claims.pdfua {
         s.push_str(" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"");
-    }
-    if claims.pdfa.is_some() && claims.pdfua {
-        s.push_str(
-            " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
-             xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
-             xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\"",
-        );
     }
     s.push_str(">\n<dc:format>application/pdf</dc:format>\n");
     let alt = |s: &mut String, prop: &str, value: &str| {
@@ -103,15 +100,17 @@ pub(super) fn packet(meta: &Metadata, claims: Claims, lang: &str) -> Result<Vec<
     if claims.pdfua {
         s.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
     }
-    if claims.pdfa.is_some() && claims.pdfua {
-        s.push_str(PDFUA_EXTENSION);
-    }
     s.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
     Ok(s.into_bytes())
 }
 
-/// The `pdfaExtension` declaration of the `pdfuaid` schema.
-const PDFUA_EXTENSION: &str = "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\
+/// The `pdfaExtension` declaration of the `pdfuaid` schema, in a description
+/// of its own.
+const PDFUA_EXTENSION: &str = "<rdf:Description rdf:about=\"\" \
+xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\
 <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
 <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
 <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
@@ -121,7 +120,7 @@ const PDFUA_EXTENSION: &str = "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parse
 <pdfaProperty:category>internal</pdfaProperty:category>\
 <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>\
 </rdf:li></rdf:Seq></pdfaSchema:property>\
-</rdf:li></rdf:Bag></pdfaExtension:schemas>\n";
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\n";
 
 /// Appends `text` as XML character data: `& < > "` escaped, and characters
 /// XML 1.0 cannot carry (C0 controls other than tab/newline/CR, U+FFFE/FFFF)
@@ -151,6 +150,7 @@ mod tests {
             subject: "Faktura <KJ65C-190025>".into(),
             created_unix: 1_780_185_600,
             ident: String::new(),
+            lang: "nb".into(),
         }
     }
 

@@ -12,4 +12,5 @@ mod pdfa;
 mod properties;
 mod robustness;
 mod snapshots;
+mod tagged;
 mod util;

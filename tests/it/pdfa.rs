@@ -7,8 +7,9 @@
 //! * PDFBox Preflight 2.0 from Debian (`libpdfbox2-java`), which implements
 //!   PDF/A-**1**b: its findings that only PDF/A-1 has are filtered (1.4.7 and
 //!   1.2.9: embedded files are forbidden in A-1; 7.11.2: `pdfaid:part` must be
-//!   1; 2.2.2 for a soft mask: A-1 forbids transparency, A-3 allows it); any
-//!   other finding fails the test;
+//!   1; 2.2.2 for a soft mask: A-1 forbids transparency, A-3 allows it; 1.4
+//!   for a cross-reference stream: A-1 is PDF 1.4, A-3 PDF 1.7, which has
+//!   them); any other finding fails the test;
 //! * `pdfdetach` (poppler) gives the attachment back byte for byte.
 //!
 //! A missing tool is skipped with a note, except under CI (`CI` set), where
@@ -128,7 +129,12 @@ fn preflight(pdfs: &[PathBuf]) -> Option<Vec<Vec<String>>> {
                 // transparency, PDF/A-2 and -3 allow it (ISO 19005-3 6.4);
                 // a logo's alpha channel is an image /SMask.
                 let a1_transparency = code == "2.2.2" && l.contains("Soft Mask");
-                !A1_ONLY.contains(&code) && !a1_transparency
+                // 1.4 "/XRef cross reference streams are not allowed": PDF
+                // 1.4 has none; PDF/A-3 (PDF 1.7) allows them and the object
+                // streams that need them (a tagged file's structure elements).
+                let a1_xref_stream =
+                    code == "1.4" && l.contains("cross reference streams are not allowed");
+                !A1_ONLY.contains(&code) && !a1_transparency && !a1_xref_stream
             })
             .map(str::to_owned)
             .collect();
@@ -327,7 +333,10 @@ fn metadata_and_attachment_read_back() {
             unescape(&xmp[i..j])
         };
         assert_eq!(between("<pdfaid:part>", "<"), "3");
-        assert_eq!(between("<pdfaid:conformance>", "<"), "B");
+        // Tagged (the default), so level A, and PDF/UA-1 too.
+        assert_eq!(between("<pdfaid:conformance>", "<"), "A");
+        assert_eq!(between("<pdfuaid:part>", "<"), "1");
+        assert!(catalog.has(b"StructTreeRoot") && catalog.has(b"MarkInfo"));
         let title = between("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">", "<");
         assert_eq!(title, text(info, b"Title"), "{}", r.name);
         let creator = between("<dc:creator><rdf:Seq><rdf:li>", "<");
@@ -493,10 +502,21 @@ fn cli_pdfa_flag() {
     args.extend(case.doc_args());
     args.extend(["--output".to_string(), b.display().to_string()]);
     assert!(run(&args).status.success());
-    let (a, b) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    let plain = |path: &Path| {
+        let mut lo = lopdf::Document::load(path).unwrap();
+        lo.decompress();
+        let mut out = Vec::new();
+        lo.save_to(&mut out).unwrap();
+        out
+    };
+    let (a, b) = (plain(&a), plain(&b));
     let has = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     assert!(has(&a, b"/GTS_PDFA1") && has(&a, b"<pdfaid:part>3</pdfaid:part>"));
     assert!(!has(&b, b"/GTS_PDFA1") && !has(&b, b"pdfaid"));
+    assert!(
+        has(&b, b"<pdfuaid:part>1</pdfuaid:part>"),
+        "tagged without --pdfa too"
+    );
     assert!(!has(&a, b"/AF"), "no attachment was asked for");
 }
 
