@@ -28,9 +28,7 @@ use kravia_invoice::layout::document::{Document, Image, Item};
 use kravia_invoice::logo::Raster;
 use kravia_invoice::pdf::{self, Attachment, PdfOptions};
 
-#[path = "../src/pdf/sample.rs"]
-mod sample;
-use sample::*;
+use kravia_invoice::testkit::sample;
 
 fn with_logo(mut doc: Document) -> Document {
     let (w, h) = (300u32, 100u32);

@@ -45,15 +45,12 @@
 //!
 //! The modules, in the order data flows: [`dintero`] (wire models), [`verify`]
 //! (cross-checks, [`Report`], [`VerifiedInvoice`]), [`payment`] (identifier
-//! maths and payment codes), [`template`] and [`locale`], [`layout`], [`pdf`],
+//! maths and payment codes), [`template`] and [`locale`], [`layout`], [`pdf`]
+//! and [`einvoice`] (the PEPPOL BIS 3 / EHF UBL),
 //! [`render`]; with the `client` feature, `client` talks to Dintero.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
-
-// Lets test-support files shared with the benchmarks name the crate as users do.
-#[cfg(test)]
-extern crate self as kravia_invoice;
 
 pub mod brand;
 #[cfg(feature = "client")]
@@ -69,14 +66,19 @@ pub mod money;
 pub mod payment;
 pub mod verify;
 
+pub mod einvoice;
 pub mod font;
 pub mod layout;
 pub mod pdf;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod service;
 pub mod template;
 
-#[cfg(test)]
-mod testdata;
+#[cfg(any(test, feature = "testkit"))]
+#[doc(hidden)]
+#[path = "../tests/support/testkit.rs"]
+pub mod testkit;
 
 pub use brand::Brand;
 pub use country::Country;

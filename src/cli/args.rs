@@ -36,6 +36,21 @@ pub enum Command {
     /// (or skipped); 2 any invoice failed; 1 the run could not start (brand,
     /// template, locale, input, output directory) or the input broke off.
     Batch(BatchArgs),
+    /// Run the HTTP API with an archive of every issued invoice.
+    ///
+    /// Every /v1 route needs `Authorization: Bearer $KRAVIA_INVOICE_API_KEY`;
+    /// without the key serve starts only on a loopback address. SIGTERM or
+    /// SIGINT finish the requests in flight and stop.
+    Serve(ServeArgs),
+    /// Show and retry the after-capture jobs of `serve` (JSON on stdout).
+    Jobs(JobsArgs),
+    /// Verify a voided transaction's invoice and render its credit note PDF
+    /// (kreditnota / kreditfaktura / hyvityslasku).
+    ///
+    /// Credits the whole invoice when the status is AUTHORIZATION_VOIDED, else
+    /// what the newest successful VOID event voided (its items, or its amount
+    /// split over the VAT rates). Exit status as `render`.
+    CreditNote(CreditNoteArgs),
 }
 
 /// The documents of one invoice.
@@ -78,6 +93,10 @@ pub struct RenderArgs {
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
+    /// Also write the e-invoice (PEPPOL BIS Billing 3.0 / EHF UBL, with the PDF
+    /// embedded) to FILE; both files are written or neither. B2B invoices only.
+    #[arg(long, value_name = "FILE")]
+    pub ubl: Option<PathBuf>,
 }
 
 /// `check`.
@@ -153,4 +172,112 @@ pub struct BatchArgs {
     /// No progress bar and no summary on stderr (the exit status still tells).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the e-invoice `<name>.xml` (PEPPOL BIS Billing 3.0 / EHF UBL,
+    /// with the PDF embedded) beside each PDF; both or neither per invoice.
+    #[arg(long)]
+    pub ubl: bool,
+    /// Give a voided transaction (AUTHORIZATION_VOIDED, or with a successful
+    /// VOID event) a credit note instead of an invoice, written as
+    /// `<credit_number>.pdf`; the others get invoices as usual.
+    #[arg(long, requires = "credit_number_prefix")]
+    pub credit_notes: bool,
+    /// The credit notes' numbers: this prefix and a counter over the voided
+    /// inputs in input order (`KN-2026-` gives KN-2026-1, KN-2026-2, …).
+    #[arg(long, value_name = "PREFIX", requires = "credit_notes")]
+    pub credit_number_prefix: Option<String>,
+    /// The counter's first value, to continue a series across runs.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "credit_notes")]
+    pub credit_number_start: u64,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The brand file (seller facts and look); without it /v1/render answers 503.
+    #[arg(long, value_name = "B.toml")]
+    pub brand: Option<PathBuf>,
+    /// The database: a file path or sqlite: URL (created when missing), or a
+    /// postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite"
+    )]
+    pub db: String,
+    /// Log format on stderr.
+    #[arg(long, value_name = "text|json", default_value = "text")]
+    pub log_format: String,
+    /// The largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+/// `jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: JobsAction,
+    /// The database `serve` uses: a file path, a sqlite: URL or a postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite://kravia-invoice.sqlite",
+        global = true
+    )]
+    pub db: String,
+}
+
+/// `jobs list|show|retry`.
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// The jobs, oldest first (at most 1,000), optionally in one state.
+    List {
+        /// capture, render, deliver, done, rejected, failed or voided.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// One job with its history.
+    Show {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
+    /// Puts a failed or rejected job back to work.
+    Retry {
+        /// The Dintero transaction id.
+        transaction_id: String,
+    },
+}
+
+/// `credit-note`.
+#[derive(Debug, Args)]
+pub struct CreditNoteArgs {
+    /// The documents of the voided transaction.
+    #[command(flatten)]
+    pub docs: DocArgs,
+    /// The brand file (seller facts and look).
+    #[arg(long, value_name = "B.toml")]
+    pub brand: PathBuf,
+    /// The credit note's own number (the seller's series); it must differ
+    /// from the invoice number.
+    #[arg(long, value_name = "N")]
+    pub number: String,
+    /// A template name (classic, compact) or a template file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// Label language and number/date format: nb, sv, fi or en.
+    #[arg(long, value_name = "nb|sv|fi|en")]
+    pub locale: Option<String>,
+    /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
+    #[arg(long, value_name = "FILE|-")]
+    pub output: PathBuf,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the layout as text instead of writing a PDF (debugging).
+    #[arg(long, hide = true)]
+    pub dump_layout: bool,
 }

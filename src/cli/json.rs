@@ -64,3 +64,22 @@ pub fn to_line<T: Serialize>(doc: &T) -> String {
         )
     })
 }
+
+/// The outcome of a credit note (`credit-note --json`): as [`CheckDoc`], with
+/// the credit note's own number.
+#[derive(Debug, Serialize)]
+pub struct CreditDoc<'a> {
+    /// Whether every check passed.
+    pub ok: bool,
+    /// The credited invoice's number, `null` when there is none.
+    pub invoice_number: Option<&'a str>,
+    /// The credit note's number, as given.
+    pub credit_number: &'a str,
+    /// Failed checks.
+    pub errors: &'a [Finding],
+    /// Warnings.
+    pub warnings: &'a [Finding],
+    /// Where the PDF went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<&'a str>,
+}

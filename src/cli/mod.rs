@@ -6,6 +6,7 @@ pub mod exit;
 pub mod input;
 pub mod json;
 pub mod output;
+pub mod ubl;
 
 use std::ffi::OsString;
 
@@ -60,5 +61,8 @@ pub fn run(argv: Vec<OsString>) -> Outcome {
         Command::Render(a) => command::render::run(a, &mut out),
         Command::Fetch(a) => command::fetch::run(a, &mut out),
         Command::Batch(a) => command::batch::run(a, &mut out),
+        Command::Serve(a) => command::serve::run(a, &mut out),
+        Command::Jobs(a) => command::jobs::run(a, &mut out),
+        Command::CreditNote(a) => command::credit_note::run(a, &mut out),
     }
 }

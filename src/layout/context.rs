@@ -52,6 +52,9 @@ pub(crate) struct Ctx<'a> {
     pub prices_incl: bool,
     /// Cap height of the regular face, em.
     pub cap: f32,
+    /// The credit note drawn, when this is one (`invoice` is then its view
+    /// with the credited amounts negated; see `credit.rs`).
+    pub credit: Option<super::credit::Credit<'a>>,
 }
 
 /// Millimetres to points.
@@ -65,6 +68,7 @@ impl<'a> Ctx<'a> {
         brand: &'a Brand,
         t: &'a Template,
         loc: Locale,
+        credit: Option<super::credit::Credit<'a>>,
     ) -> Result<Ctx<'a>, LayoutError> {
         let seller = &inv.seller;
         let fallback = Rgb(0x1F, 0x4E, 0x79);
@@ -97,6 +101,7 @@ impl<'a> Ctx<'a> {
                 PriceMode::ExclVat => false,
             },
             cap: fonts().face(FontFace::Regular).cap_height(),
+            credit,
         })
     }
 

@@ -57,6 +57,8 @@ pub enum TextRole {
     AmountToPay,
     /// The 54-digit Finnish virtual barcode, as text.
     VirtualBarcode,
+    /// A credit note's own number.
+    CreditNumber,
 }
 
 /// One run of text on one baseline, never wrapped by the backend.

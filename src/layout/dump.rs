@@ -156,6 +156,7 @@ fn item(out: &mut String, item: &Item) {
                 TextRole::DueDate => " due_date",
                 TextRole::VatAmount => " vat_amount",
                 TextRole::Total => " total",
+                TextRole::CreditNumber => " credit_number",
                 TextRole::AmountToPay => " amount_to_pay",
                 TextRole::VirtualBarcode => " virtual_barcode",
             };

@@ -18,26 +18,29 @@ pub(super) fn meta_block(
 ) -> Result<f32, LayoutError> {
     let inv = ctx.invoice;
     let l = ctx.labels;
-    let mut rows: Vec<(&str, String, TextRole, &str)> = vec![
-        (
-            &l.invoice_number,
-            inv.invoice_number.clone(),
-            TextRole::InvoiceNumber,
-            "invoice_number",
-        ),
-        (
-            &l.invoice_date,
-            ctx.locale.format_date(inv.issue_date),
-            TextRole::Plain,
-            "issue_date",
-        ),
-        (
-            &l.due_date,
-            ctx.locale.format_date(inv.due_date),
-            TextRole::DueDate,
-            "due_date",
-        ),
-    ];
+    let mut rows: Vec<(&str, String, TextRole, &str)> = match &ctx.credit {
+        Some(c) => super::credit::fact_rows(ctx, c),
+        None => vec![
+            (
+                &l.invoice_number,
+                inv.invoice_number.clone(),
+                TextRole::InvoiceNumber,
+                "invoice_number",
+            ),
+            (
+                &l.invoice_date,
+                ctx.locale.format_date(inv.issue_date),
+                TextRole::Plain,
+                "issue_date",
+            ),
+            (
+                &l.due_date,
+                ctx.locale.format_date(inv.due_date),
+                TextRole::DueDate,
+                "due_date",
+            ),
+        ],
+    };
     if let Some(r) = inv.buyer.customer_reference.as_deref() {
         rows.push((
             &l.customer_reference,
@@ -86,7 +89,7 @@ pub(super) fn meta_block(
             label,
             "label",
         )?;
-        let vf = if role == TextRole::InvoiceNumber {
+        let vf = if role == TextRole::InvoiceNumber || role == TextRole::CreditNumber {
             value_font.with_face(FontFace::Bold)
         } else {
             value_font
@@ -112,6 +115,9 @@ pub(super) fn callout(
     items: &mut Vec<Item>,
     (x, y, w): (f32, f32, f32),
 ) -> Result<f32, LayoutError> {
+    if let Some(c) = &ctx.credit {
+        return super::credit::callout(ctx, c, items, (x, y, w));
+    }
     let fill = ctx.fill(ctx.template.header.callout_fill);
     let pad = mm(4.0);
     let mut inner = vec![Item::Begin(Role::Section), Item::Begin(Role::Paragraph)];

@@ -80,9 +80,9 @@ fn header(ctx: &Ctx, items: &mut Vec<Item>, images: &mut Vec<Raster>) -> Result<
         word_mark = true;
     }
     let title = if t.header.title_uppercase {
-        ctx.labels.invoice.to_uppercase()
+        ctx.title().to_uppercase()
     } else {
-        ctx.labels.invoice.clone()
+        ctx.title().to_string()
     };
     let title_font = Font {
         face: FontFace::Bold,
@@ -164,25 +164,10 @@ fn continuation_header(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, LayoutEr
     let body = ctx.body();
     let bold = body.with_face(FontFace::Bold);
     let mut x = ctx.left;
-    x += ctx.run(
-        items,
-        x,
-        y,
-        bold,
-        &ctx.labels.invoice,
-        TextRole::Plain,
-        "label",
-    )?;
+    x += ctx.run(items, x, y, bold, ctx.title(), TextRole::Plain, "label")?;
     x += bold.size * 0.35;
-    x += ctx.run(
-        items,
-        x,
-        y,
-        bold,
-        &ctx.invoice.invoice_number,
-        TextRole::InvoiceNumber,
-        "invoice_number",
-    )?;
+    let (number, role) = ctx.number();
+    x += ctx.run(items, x, y, bold, number, role, "invoice_number")?;
     x += bold.size * 0.35;
     let cont = format!("({})", ctx.labels.continued);
     ctx.run(

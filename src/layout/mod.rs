@@ -19,7 +19,8 @@
 //! `summary.rs` (VAT summary and totals), `payment_block.rs` (payment details,
 //! QR codes, the Finnish bank barcode), `logo.rs` (PNG and SVG logos),
 //! `pagination.rs` (putting it on pages), `dump.rs` (the text form of a
-//! [`Document`] used by snapshots and `--dump-layout`).
+//! [`Document`] used by snapshots and `--dump-layout`), `credit.rs` (credit
+//! notes: [`layout_credit`] and the blocks that differ from the invoice's).
 //!
 //! Snapshot tests (in `dump.rs`) keep the dump of every template × locale on
 //! a hand-built invoice and of every valid shared fixture in
@@ -28,6 +29,7 @@
 //! `target/store/`) and look at them (`pdftoppm -png -r 80`).
 
 mod context;
+mod credit;
 pub mod document;
 mod draw;
 pub mod dump;
@@ -42,6 +44,7 @@ mod summary;
 mod table;
 mod text;
 
+pub use credit::layout_credit;
 pub use document::{Document, Item, Page, Pt, TextRole};
 
 use crate::brand::Brand;
@@ -111,7 +114,7 @@ pub fn layout(
     template: &Template,
     locale: Locale,
 ) -> Result<Document, LayoutError> {
-    let ctx = Ctx::new(invoice, brand, template, locale)?;
+    let ctx = Ctx::new(invoice, brand, template, locale, None)?;
     let mut doc = pagination::paginate(&ctx)?;
     doc.metadata = document::Metadata {
         title: invoice.invoice_number.clone(),
@@ -139,8 +142,8 @@ mod tests {
     use crate::font::{FontFace, fonts};
     use crate::layout::document::{Rect, TextRun};
     use crate::money::Money;
-    use crate::template::BUILTIN;
-    use crate::testdata::*;
+    use crate::template::{BUILTIN, Labels};
+    use crate::testkit::*;
 
     fn texts(page: &Page) -> impl Iterator<Item = &TextRun> {
         page.items.iter().filter_map(|i| match i {
@@ -396,6 +399,73 @@ mod tests {
     }
 
     #[test]
+    fn credit_notes_lay_out_cleanly_and_carry_no_payment_detail() {
+        let mut notes: Vec<(String, crate::verify::VerifiedCreditNote, Brand)> = CREDIT_FIXTURES
+            .iter()
+            .map(|c| {
+                let (n, b) = credit_fixture(c);
+                (c.to_string(), n, b)
+            })
+            .collect();
+        notes.push(("long".into(), whole_credit(no_many_lines(140)), brand()));
+        for (name, _) in BUILTIN {
+            let t = Template::builtin(name).unwrap();
+            for loc in Locale::ALL {
+                for (what, note, b) in &notes {
+                    let doc = layout_credit(note, b, &t, loc).unwrap();
+                    assert_clean(&doc, &format!("{name} {loc} {what}"));
+                    crate::render::read_back_credit(&doc, note, loc).unwrap();
+                    let n = doc.pages.len();
+                    for (i, p) in doc.pages.iter().enumerate() {
+                        // every page names the credit note (title or
+                        // continuation header) and never a payment detail
+                        assert!(
+                            texts(p).any(|r| r.role == TextRole::CreditNumber
+                                && r.text == note.credit_number),
+                            "{name} {loc} {what} page {}",
+                            i + 1
+                        );
+                        assert!(!texts(p).any(|r| matches!(
+                            r.role,
+                            TextRole::Reference
+                                | TextRole::Account
+                                | TextRole::Iban
+                                | TextRole::DueDate
+                                | TextRole::AmountToPay
+                                | TextRole::VirtualBarcode
+                        )));
+                        if i + 1 < n {
+                            assert!(
+                                texts(p)
+                                    .any(|r| r.text == Labels::get(loc).unwrap().continued_next)
+                            );
+                        }
+                    }
+                    if *what == "long" {
+                        assert!(n >= 3, "{name} {loc}: {n} pages");
+                    }
+                    assert_eq!(doc.metadata.title, note.credit_number);
+                }
+            }
+        }
+        // Norwegian wording on the full void
+        let (note, b) = credit_fixture("credit_ok_full_void_no_b2b");
+        let doc = layout_credit(&note, &b, &classic(), Locale::Nb).unwrap();
+        let p = &doc.pages[0];
+        for s in [
+            "Kreditnota",
+            "Krediterer faktura KJ65C-190025 av 31.05.2026",
+            "-7\u{202F}824,00\u{A0}NOK",
+            "-968,40",
+            "Denne kreditnotaen skal ikke betales.",
+        ] {
+            assert!(has_text(p, s), "missing {s:?}");
+        }
+        assert!(!has_text(p, "003075434963"));
+        assert_eq!(doc.metadata.ident, "849749943 KN-2026-0001");
+    }
+
+    #[test]
     fn paid_invoice_says_so_and_draws_no_code() {
         let mut inv = fi_b2c();
         inv.totals.paid = inv.totals.gross;
@@ -423,7 +493,7 @@ mod tests {
         inv.lines[0].amount = Money::from_minor(150_000_000);
         inv.lines[0].vat_amount = Money::from_minor(30_478_088);
         inv.lines[0].net = inv.lines[0].amount - inv.lines[0].vat_amount;
-        crate::testdata::finish(&mut inv);
+        crate::testkit::finish(&mut inv);
         // verify leaves the barcode out above 999 999.99 EUR (with a warning)
         inv.codes.fi_barcode = None;
         let doc = layout(&inv, &brand(), &classic(), Locale::Fi).unwrap();

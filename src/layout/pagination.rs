@@ -15,8 +15,8 @@ use crate::template::PaymentPosition;
 
 use super::document::{Artifact, Document, Item, Page, Pt, Role, TextRole};
 use super::{
-    Block, Ctx, LayoutError, footer, group, header, hline, mm, payment_block, summary, table,
-    translate,
+    Block, Ctx, LayoutError, credit, footer, group, header, hline, mm, payment_block, summary,
+    table, translate,
 };
 use crate::logo::Raster;
 
@@ -33,6 +33,9 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     let mut page = Vec::with_capacity(256);
     header::band(ctx, &mut page);
     let mut y = header::first_page(ctx, &mut page, &mut images)?;
+    if let Some(c) = &ctx.credit {
+        y = credit::reference_line(ctx, c, &mut page, y)?;
+    }
 
     // The height a continuation page offers below its header.
     let mut probe = Vec::new();
@@ -97,7 +100,11 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
 
     // The summary and the payment block: one unit, never split.
     let sum = summary::block(ctx)?;
-    let pay = payment_block::block(ctx)?;
+    // A credit note asks for no payment: a notice takes the block's place.
+    let pay = match &ctx.credit {
+        Some(c) => credit::notice(ctx, c)?,
+        None => payment_block::block(ctx)?,
+    };
     let gap_before = mm(6.0);
     let gap_between = mm(7.0);
     let unit_h = sum.height + gap_between + pay.height;

@@ -162,6 +162,9 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
 }
 
 fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, LayoutError> {
+    if let Some(c) = &ctx.credit {
+        return super::credit::totals(ctx, c, items, x, w);
+    }
     let t = &ctx.invoice.totals;
     let cur = ctx.invoice.currency;
     let loc = ctx.locale;

@@ -2,16 +2,21 @@
 //! returns the file's bytes.
 //!
 //! ```text
-//! Document ─► page::build ─► Vec<printpdf::Op> per page (y flipped, 0.01 pt grid)
-//!    │                         │ content::encode (byte-identical to printpdf's
-//!    │                         ▼ own serialization of these ops; tested)
-//!    │                      content streams
+//! Document ─► tags::Tree::build (structure groups → elements, owner per item)
+//!    │
+//!    ├─► page::build ─► Vec<printpdf::Op> per page (y flipped, 0.01 pt grid,
+//!    │                  │ marked content BDC/EMC per owner)
+//!    │                  │ content::encode (byte-identical to printpdf's
+//!    │                  ▼ own serialization of these ops; tested)
+//!    │               content streams
 //!    ├─► fonts::Usage ─► fonts::subset (subsetter; Type0 objects, cached)
 //!    ├─► image::add (XObject + SMask, cached)
 //!    └─► printpdf::PdfDocument::to_lopdf_document (catalog, page tree, pages)
 //!                   │
-//!                   ▼ lopdf: fonts, images, contents, /Info, compression
-//!                 save ─► /ID from the bytes ─► Vec<u8>
+//!                   ▼ lopdf: fonts, images, contents, /Info, compression,
+//!                   │ structure tree, XMP, output intent, attachments
+//!                 writer::save (tagged: object stream + xref stream)
+//!                   or lopdf save (untagged) ─► /ID from the bytes ─► Vec<u8>
 //! ```
 //!
 //! printpdf provides the drawing model (its [`Op`]s) and the document
@@ -42,9 +47,14 @@
 //! * **Metadata**: `/Title`, `/Author`, `/Subject` from [`Metadata`], `/Creator`
 //!   `kravia-invoice`, creation and modification date (`D:…+00'00'`); no empty
 //!   `GTS_PDFXVersion` (which made `pdfinfo` report PDF/X).
-//! * **PDF/A-3b** ([`PdfOptions::pdfa`], `pdfa.rs`, `xmp.rs`): an XMP packet
-//!   with `pdfaid` whose values equal the `/Info` entries, an sRGB output
-//!   intent (the profile in `assets/icc/`), a `/CIDSet` per font.
+//! * **Tagged PDF/UA-1** ([`PdfOptions::tagged`], `tags.rs`, `writer.rs`):
+//!   the structure tree from the layout's groups, marked content, `/Lang`,
+//!   `/MarkInfo`, XMP with `pdfuaid`; non-stream objects in one compressed
+//!   object stream.
+//! * **PDF/A-3** ([`PdfOptions::pdfa`], `pdfa.rs`, `xmp.rs`): an XMP packet
+//!   with `pdfaid` (level A when tagged, else B) whose values equal the
+//!   `/Info` entries, an sRGB output intent (the profile in `assets/icc/`), a
+//!   `/CIDSet` per font.
 //! * **Attachments** ([`PdfOptions::attachments`], `attach.rs`): embedded
 //!   files listed as associated files (`/AF`, `/AFRelationship`) and in the
 //!   `/EmbeddedFiles` name tree, e.g. the UBL of a hybrid e-invoice.

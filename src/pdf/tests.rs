@@ -13,9 +13,7 @@ use crate::color::Rgb;
 use crate::layout::document::{Image, Item, Metadata, Path, Pt, Rect};
 use crate::logo::Raster;
 
-#[path = "sample.rs"]
-mod sample;
-use sample::*;
+use crate::testkit::*;
 
 fn tool(name: &str) -> bool {
     let found = Command::new(name).arg("-v").output().is_ok();

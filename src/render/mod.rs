@@ -19,8 +19,10 @@ use crate::pdf::{Attachment, PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
 
+mod credit;
 mod read_back;
 
+pub use credit::read_back_credit;
 pub use read_back::read_back;
 
 /// What to render with; everything unset falls back to the brand, then to the
@@ -197,7 +199,21 @@ impl Renderer {
     /// Layout errors; [`RenderError::ReadBack`] when the drawn text disagrees
     /// with the invoice; PDF errors.
     pub fn render(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
-        let locale = self.locale_for(invoice);
+        self.render_in(invoice, None)
+    }
+
+    /// [`Renderer::render`] in `locale` when given (a per-request choice),
+    /// else in the renderer's.
+    ///
+    /// # Errors
+    ///
+    /// As [`Renderer::render`].
+    pub fn render_in(
+        &self,
+        invoice: &VerifiedInvoice,
+        locale: Option<Locale>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let locale = locale.unwrap_or_else(|| self.locale_for(invoice));
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;
         Ok(crate::pdf::write(&doc, &self.pdf)?)
@@ -242,12 +258,26 @@ pub fn render(
     Renderer::new(brand.clone(), options.clone())?.render(invoice)
 }
 
+/// Renders one credit note: [`Renderer::new`] then
+/// [`Renderer::render_credit`]. For more than one, prepare a [`Renderer`] once.
+///
+/// # Errors
+///
+/// As [`Renderer::new`] and [`Renderer::render_credit`].
+pub fn render_credit(
+    note: &crate::verify::VerifiedCreditNote,
+    brand: &Brand,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    Renderer::new(brand.clone(), options.clone())?.render_credit(note)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::layout::TextRole;
     use crate::template::BUILTIN;
-    use crate::testdata::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
+    use crate::testkit::{FIXTURES, brand, fi_b2c, fixture, no_b2b, no_many_lines, se_b2b};
 
     fn options(template: &str, locale: Locale) -> RenderOptions {
         RenderOptions {

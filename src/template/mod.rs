@@ -9,7 +9,8 @@
 //!
 //! Two templates are built in (`classic` and `compact`, embedded with
 //! `include_str!`); [`Template::load`] reads a user's file. The label texts of
-//! the four languages are in [`Labels`].
+//! the four languages are in [`Labels`], and a credit note's own in
+//! [`CreditLabels`].
 //!
 //! ```
 //! use kravia_invoice::template::Template;
@@ -21,6 +22,7 @@
 
 mod checks;
 mod color;
+mod credit_labels;
 mod error;
 mod labels;
 mod source;
@@ -31,6 +33,7 @@ use std::path::Path;
 use error::parse_toml;
 
 pub use color::{Color, Fill};
+pub use credit_labels::CreditLabels;
 pub use error::TemplateError;
 pub use labels::Labels;
 pub use source::TemplateSource;

@@ -60,6 +60,14 @@ pub enum Code {
     InvalidOrganizationNumber,
     /// The brand's seller lacks a name or has an invalid organisation number.
     InvalidSeller,
+    /// Credit note: no successful VOID event and the status is not
+    /// AUTHORIZATION_VOIDED, so nothing is to be credited.
+    NotVoided,
+    /// Credit note: the voided amount exceeds what was invoiced and not paid,
+    /// or its items are not invoice lines.
+    VoidMismatch,
+    /// Credit note: its number is empty, or equal to the invoice number.
+    InvalidCreditNumber,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
     /// Warning: something was ignored or assumed (the message says what).
@@ -92,6 +100,9 @@ impl Code {
             Code::MissingBillingField => "missing_billing_field",
             Code::InvalidOrganizationNumber => "invalid_organization_number",
             Code::InvalidSeller => "invalid_seller",
+            Code::NotVoided => "not_voided",
+            Code::VoidMismatch => "void_mismatch",
+            Code::InvalidCreditNumber => "invalid_credit_number",
             Code::DatesDerived => "dates_derived",
             Code::Assumed => "assumed",
         }

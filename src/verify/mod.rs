@@ -23,6 +23,7 @@ mod billing;
 mod capture;
 pub mod code;
 mod codes;
+pub mod credit;
 mod dates;
 mod identifiers;
 pub mod invoice;
@@ -33,6 +34,7 @@ mod status;
 mod vat;
 
 pub use code::Code;
+pub use credit::{VerifiedCreditNote, verify_credit};
 pub use invoice::{
     Account, BankBarcode, Buyer, CustomerKind, Discount, LegalLine, Line, LineKind, PaymentCodes,
     PaymentDetails, PaymentQr, Seller, Totals, VatSummary, VerifiedInvoice,
@@ -40,6 +42,7 @@ pub use invoice::{
 pub use report::{Finding, Report};
 
 use crate::brand::Brand;
+use crate::country::Country;
 use crate::dintero::{Order, Session, Transaction};
 use crate::locale::Locale;
 use crate::money::Money;
@@ -128,12 +131,58 @@ pub fn check(
 
 /// What [`run`] ends with: the invoice, or the report (with errors, or only
 /// warnings when checked without a brand).
-enum Outcome {
+pub(crate) enum Outcome {
     Invoice(Box<VerifiedInvoice>),
     Report(Report),
 }
 
+/// What a run of the checks is for: an invoice to send, or the invoice a
+/// credit note credits (its status is voided, it carries no payment codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Invoice,
+    Credit,
+}
+
+/// The checked pieces of the invoice, handed to the checks of a [`Purpose`]
+/// that add to the invoice's (the credit note's, in `credit`).
+pub(crate) struct Pieces<'x> {
+    input: &'x Input<'x>,
+    /// The collection event's index in `transaction.events`.
+    collection: Option<usize>,
+    /// The lines that passed their checks.
+    lines: &'x [Line],
+    /// VAT per rate over those lines, highest rate first.
+    vat: &'x [VatSummary],
+    /// Net, VAT, gross, paid and to pay, when the order has an amount.
+    totals: Option<&'x Totals>,
+    /// The invoice number, when there is one.
+    invoice_number: Option<&'x str>,
+    /// The verified invoice date, when the dates passed.
+    issue_date: Option<chrono::NaiveDate>,
+    /// The seller's country (for its time zone).
+    seller_country: Country,
+}
+
 fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Brand>) -> Outcome {
+    run_for(
+        transaction,
+        session,
+        brand,
+        Purpose::Invoice,
+        &mut |_, _| {},
+    )
+}
+
+/// Every check of the invoice, then `more` (the purpose's own checks) on the
+/// checked pieces, into one list of findings.
+pub(crate) fn run_for(
+    transaction: &Transaction,
+    session: Option<&Session>,
+    brand: Option<&Brand>,
+    purpose: Purpose,
+    more: &mut dyn FnMut(&Pieces<'_>, &mut Findings),
+) -> Outcome {
     let (session, sp) = match (session, transaction.session.as_deref()) {
         (Some(s), _) => (s, "session"),
         (None, Some(s)) => (s, "transaction.session"),
@@ -160,7 +209,10 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
     let mut f = Findings::default();
 
     let kind = status::product(&input, &mut f);
-    status::status(&input, &mut f);
+    if purpose == Purpose::Invoice {
+        // A credit note's status is voided; `credit` checks it instead.
+        status::status(&input, &mut f);
+    }
     let collection = capture::collection_event(transaction);
     status::collection_started(&input, collection, &mut f);
     amounts::identity(&input, &mut f);
@@ -179,7 +231,22 @@ fn run(transaction: &Transaction, session: Option<&Session>, brand: Option<&Bran
     let buyer = billing::buyer(&input, kind, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
+    more(
+        &Pieces {
+            input: &input,
+            collection,
+            lines: &lines,
+            vat: &vat,
+            totals: totals.as_ref(),
+            invoice_number: invoice_number.as_deref(),
+            issue_date: dates.as_ref().map(|d| d.issue),
+            seller_country,
+        },
+        &mut f,
+    );
     let codes = match (&payment, &totals, currency, &dates) {
+        // A credit note asks for no payment: no codes.
+        _ if purpose == Purpose::Credit => PaymentCodes::default(),
         (Some(payment), Some(totals), Some(currency), Some(dates)) => codes::codes(
             &codes::Facts {
                 currency,

@@ -10,7 +10,7 @@ use crate::util::{cases, run};
 /// The acceptance runner's normalisation: NFKC-like space folding, dates and
 /// money in any locale form to one form, no spaces, no separators between
 /// digits, lower case.
-fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     // fold the no-break and thin spaces pdftotext may emit
     let s: String = s
         .chars()

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// VAT rates in basis points of a percent (2550 = 25.5 %).
-const RATES_BP: [i64; 8] = [0, 600, 1000, 1200, 1350, 1500, 2500, 2550];
+pub(crate) const RATES_BP: [i64; 8] = [0, 600, 1000, 1200, 1350, 1500, 2500, 2550];
 
 fn rate_json(bp: i64) -> Value {
     serde_json::from_str(&format!(
@@ -33,14 +33,14 @@ fn vat_of(amount: i64, bp: i64) -> i64 {
 }
 
 #[derive(Debug, Clone)]
-struct Order {
-    lines: Vec<(i64, usize, u32)>, // amount, rate index, quantity
-    shipping: Option<i64>,
+pub(crate) struct Order {
+    pub(crate) lines: Vec<(i64, usize, u32)>, // amount, rate index, quantity
+    pub(crate) shipping: Option<i64>,
     kid_payload: String,
     account_payload: String,
 }
 
-fn order() -> impl Strategy<Value = Order> {
+pub(crate) fn order() -> impl Strategy<Value = Order> {
     (
         prop::collection::vec(
             (1_000i64..5_000_000, 0usize..RATES_BP.len(), 1u32..20),
@@ -59,7 +59,7 @@ fn order() -> impl Strategy<Value = Order> {
 }
 
 /// The documents for an order; `None` when the account payload has no check digit.
-fn documents(o: &Order) -> Option<(Value, Value)> {
+pub(crate) fn documents(o: &Order) -> Option<(Value, Value)> {
     let account = NoAccount::with_check(&o.account_payload).ok()?;
     let iban = Iban::from_bban("NO", account.as_str()).ok()?;
     let kid = Kid::with_mod10(&o.kid_payload).ok()?;

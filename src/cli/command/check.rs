@@ -35,14 +35,23 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
         },
         None => (check(&docs.transaction, docs.session.as_ref(), None), None),
     };
+    // B2B with a brand: what would make the e-invoice (render --ubl) invalid.
+    let einvoice = invoice.as_ref().and_then(crate::cli::ubl::check_findings);
     if args.json {
-        out.stdout_line(&to_line(&CheckDoc {
+        let doc = CheckDoc {
             ok: report.is_ok(),
             invoice_number: report.invoice_number.as_deref(),
             errors: &report.errors,
             warnings: &report.warnings,
             output: None,
-        }));
+        };
+        match (&einvoice, serde_json::to_value(&doc)) {
+            (Some(f), Ok(serde_json::Value::Object(mut m))) => {
+                m.insert("einvoice".into(), crate::cli::ubl::findings_json(f));
+                out.stdout_line(&to_line(&m));
+            }
+            _ => out.stdout_line(&to_line(&doc)),
+        }
     } else {
         let number = report
             .invoice_number
@@ -63,6 +72,12 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
             ),
         });
         for line in findings_text(&report.errors, &report.warnings) {
+            out.stdout_line(&line);
+        }
+        for line in einvoice
+            .iter()
+            .flat_map(|f| crate::cli::ubl::findings_lines(f))
+        {
             out.stdout_line(&line);
         }
     }

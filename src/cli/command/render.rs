@@ -62,5 +62,8 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
             );
         }
     };
+    if let Some(ubl) = &args.ubl {
+        return crate::cli::ubl::deliver(out, args.json, &args.output, &pdf, ubl, &invoice);
+    }
     out.deliver(args.json, &args.output, &pdf, &invoice)
 }

@@ -62,8 +62,8 @@ pub struct Analysis {
     pub partial: Vec<String>,
 }
 
-/// Reads every `.rs` file under `dir` (the package root) `/src` into
-/// `src/…` → text.
+/// Reads every `.rs` file under `dir` (the package root) `/src` and
+/// `/tests/support` into `src/…` → text.
 pub fn read_sources(package: &Path) -> BTreeMap<String, String> {
     fn walk(dir: &Path, rel: &str, out: &mut BTreeMap<String, String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -84,6 +84,8 @@ pub fn read_sources(package: &Path) -> BTreeMap<String, String> {
     }
     let mut out = BTreeMap::new();
     walk(&package.join("src"), "src", &mut out);
+    // The test support that src/lib.rs includes with #[path].
+    walk(&package.join("tests/support"), "tests/support", &mut out);
     out
 }
 

@@ -74,6 +74,9 @@ pub const FLOORS: &[(&str, &str)] = &[
     ("render", "render < error"),
     // 7: the callers on top: the Dintero client, the HTTP service, the CLI.
     ("client, service, cli", "client < service < cli"),
+    // 8: test support for this crate's own tests and benchmarks (feature
+    //    `testkit`, `tests/support/testkit.rs`); not an API.
+    ("test support", "testkit"),
 ];
 
 /// What `pdf` may name: positioned drawings and the shared drawing

@@ -43,6 +43,7 @@
 //! any invoice failed, 1 when the run could not start (brand, template,
 //! locale, input or output directory) or the input broke off, 0 otherwise.
 
+mod credit;
 mod names;
 mod pipeline;
 mod source;

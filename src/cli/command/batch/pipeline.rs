@@ -11,6 +11,7 @@ use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::TemplateSource;
 
+use super::credit::{Credits, Verified};
 use super::names::{Namer, safe_stem};
 use super::source::{Job, load};
 use super::summary::{Entry, ErrorOut, Status};
@@ -23,6 +24,10 @@ pub(super) struct Setup {
     pub(super) renderer: Renderer,
     pub(super) out_dir: PathBuf,
     pub(super) skip_existing: bool,
+    /// `--ubl`: write `<name>.xml` (the e-invoice) beside each PDF.
+    pub(super) ubl: bool,
+    /// `--credit-notes`: the credit series.
+    pub(super) credits: Option<Credits>,
 }
 
 impl Setup {
@@ -55,6 +60,12 @@ impl Setup {
             renderer,
             out_dir: args.out_dir.clone(),
             skip_existing: args.skip_existing,
+            ubl: args.ubl,
+            credits: Credits::new(
+                args.credit_notes,
+                args.credit_number_prefix.as_deref(),
+                args.credit_number_start,
+            ),
         })
     }
 }
@@ -89,6 +100,10 @@ pub(super) struct Rendered {
     pub(super) input: String,
     pub(super) path: PathBuf,
     pub(super) pdf: Vec<u8>,
+    /// The e-invoice (`--ubl`), written as `<name>.xml` with the PDF.
+    pub(super) ubl: Option<Vec<u8>>,
+    /// The credit note's number, when it is one.
+    pub(super) credit_number: Option<String>,
 }
 
 /// How many threads write files. Each write waits for `fsync` (about 4 ms
@@ -111,11 +126,17 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
             input,
             path,
             pdf,
+            ubl,
+            credit_number,
         }) = item
         else {
             return;
         };
-        let entry = match write_atomic(&path, &pdf) {
+        let written = match &ubl {
+            Some(xml) => crate::cli::ubl::write_files(&path, &pdf, xml),
+            None => write_atomic(&path, &pdf).map_err(|e| e.to_string()),
+        };
+        let entry = match written {
             Ok(()) => Entry::new(
                 input,
                 Status::Rendered {
@@ -123,7 +144,8 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
                 },
             ),
             Err(e) => Entry::fatal(input, "", &e.to_string()),
-        };
+        }
+        .with_credit(credit_number);
         drop(pdf);
         if results.send((index, entry)).is_err() {
             return;
@@ -133,61 +155,87 @@ pub(super) fn writer(pdfs: &Mutex<Receiver<Rendered>>, results: &Sender<(usize, 
 
 /// One input up to its PDF: `Ok` a PDF for the writers, `Err` the input's
 /// final result (failed, or skipped). Claims exactly one name slot (possibly
-/// empty) so that the inputs after it are never kept waiting.
+/// empty) so that the inputs after it are never kept waiting, and with
+/// `--credit-notes` exactly one place in the credit series.
 fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Entry> {
     let Job {
         index,
         input,
         payload,
     } = job;
-    let verified = catch_unwind(AssertUnwindSafe(|| {
-        let (tx, session) = load(payload).map_err(|(path, message)| Early::Fatal(path, message))?;
-        kravia_invoice::verify::verify(&tx, session.as_ref(), setup.renderer.brand())
-            .map_err(|report| Early::Rejected(report.errors.iter().map(ErrorOut::from).collect()))
-    }));
-    let invoice = match verified {
-        Ok(Ok(inv)) => inv,
-        Ok(Err(early)) => {
+    let loaded = match catch_unwind(AssertUnwindSafe(|| load(payload))) {
+        Ok(Ok(docs)) => Ok(docs),
+        Ok(Err((path, message))) => Err(Early::Fatal(path, message)),
+        Err(_) => Err(Early::Fatal(
+            String::new(),
+            "internal error while reading the input".to_string(),
+        )),
+    };
+    let credit_number = setup
+        .credits
+        .as_ref()
+        .and_then(|c| c.number(index, loaded.as_ref().ok().map(|(tx, _)| tx)));
+    let verified = loaded.and_then(|(tx, session)| {
+        catch_unwind(AssertUnwindSafe(|| {
+            Verified::verify(&setup.renderer, tx, session, credit_number.as_deref()).map_err(
+                |report| Early::Rejected(report.errors.iter().map(ErrorOut::from).collect()),
+            )
+        }))
+        .unwrap_or_else(|_| {
+            Err(Early::Fatal(
+                String::new(),
+                "internal error while verifying the input".to_string(),
+            ))
+        })
+    });
+    let doc = match verified {
+        Ok(doc) => doc,
+        Err(early) => {
             namer.claim(index, None);
-            return Err(match early {
+            let entry = match early {
                 Early::Rejected(errors) => Entry::failed(input, errors),
                 Early::Fatal(path, message) => Entry::fatal(input, &path, &message),
-            });
-        }
-        Err(_) => {
-            namer.claim(index, None);
-            return Err(Entry::fatal(
-                input,
-                "",
-                "internal error while reading the input",
-            ));
+            };
+            return Err(entry.with_credit(credit_number));
         }
     };
     let name = namer
-        .claim(index, Some(safe_stem(&invoice.invoice_number)))
+        .claim(index, Some(safe_stem(doc.number())))
         .unwrap_or_default();
     let path = setup.out_dir.join(&name);
-    if setup.skip_existing && path.exists() {
+    let xml_exists = || !setup.ubl || path.with_extension("xml").exists();
+    if setup.skip_existing && path.exists() && xml_exists() {
         let output = path.display().to_string();
-        return Err(Entry::new(input, Status::Skipped { output }));
+        return Err(Entry::new(input, Status::Skipped { output }).with_credit(credit_number));
     }
-    let rendered = catch_unwind(AssertUnwindSafe(|| setup.renderer.render(&invoice)));
+    let rendered = catch_unwind(AssertUnwindSafe(|| doc.render(&setup.renderer)));
     let message = match rendered {
         Ok(Ok(pdf)) => {
+            // The e-invoice is for invoices; a credit note gets none (its
+            // PEPPOL CreditNote is not written yet).
+            let made = match (&doc, setup.ubl) {
+                (super::credit::Verified::Invoice(invoice), true) => {
+                    Some(crate::cli::ubl::make(invoice, &pdf))
+                }
+                _ => None,
+            };
+            let ubl = match made {
+                Some(Err(e)) => return Err(Entry::fatal(input, "", &e)),
+                made => made.and_then(Result::ok),
+            };
             return Ok(Rendered {
                 index,
                 input,
                 path,
                 pdf,
+                ubl,
+                credit_number: doc.credit_number(),
             });
         }
-        Ok(Err(e)) => format!("rendering invoice {}: {e}", invoice.invoice_number),
-        Err(_) => format!(
-            "rendering invoice {}: internal error",
-            invoice.invoice_number
-        ),
+        Ok(Err(e)) => format!("rendering {}: {e}", doc.what()),
+        Err(_) => format!("rendering {}: internal error", doc.what()),
     };
-    Err(Entry::fatal(input, "", &message))
+    Err(Entry::fatal(input, "", &message).with_credit(credit_number))
 }
 
 /// Why an input ended before rendering.

@@ -41,11 +41,23 @@ pub(super) enum Status {
 pub(super) struct Entry {
     pub(super) input: String,
     pub(super) status: Status,
+    /// `--credit-notes`: the number of the input's credit note.
+    pub(super) credit_number: Option<String>,
 }
 
 impl Entry {
     pub(super) fn new(input: String, status: Status) -> Entry {
-        Entry { input, status }
+        Entry {
+            input,
+            status,
+            credit_number: None,
+        }
+    }
+
+    /// The entry of a credit note numbered `number` (`None`: an invoice).
+    pub(super) fn with_credit(mut self, number: Option<String>) -> Entry {
+        self.credit_number = number;
+        self
     }
 
     pub(super) fn failed(input: String, errors: Vec<ErrorOut>) -> Entry {
@@ -69,6 +81,9 @@ impl Serialize for Entry {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("input", &self.input)?;
+        if let Some(n) = &self.credit_number {
+            m.serialize_entry("credit_number", n)?;
+        }
         match &self.status {
             Status::Rendered { output } => {
                 m.serialize_entry("ok", &true)?;

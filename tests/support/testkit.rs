@@ -1,14 +1,227 @@
-//! A synthetic Nordic invoice, built directly as a layout [`Document`], for the
-//! PDF backend's tests (`src/pdf/tests.rs`) and benchmarks (`benches/pdf.rs`).
-//! Not part of the library: both include this file with `#[path]`, so it names
-//! the crate as `kravia_invoice` (the library aliases itself under `cfg(test)`).
-#![allow(dead_code)]
+//! Test support, in one place, for the unit tests (as `crate::testkit`), the
+//! integration tests and the benchmarks (as `kravia_invoice::testkit`, with
+//! the `testkit` feature that the dev-dependency on this crate turns on).
+//! Not part of the library's API.
+//!
+//! - the shared fixture cases (copied under `tests/fixtures/`), verified;
+//! - lines and totals for synthetic invoices;
+//! - [`sample`]: a synthetic Nordic invoice built directly as a layout
+//!   `Document`, for the PDF backend's tests and benchmarks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    dead_code
+)]
 
-use kravia_invoice::color::Rgb;
-use kravia_invoice::font::FontFace;
-use kravia_invoice::layout::document::{
-    Artifact, Document, Item, Line, Metadata, Page, Pt, Rect, Role, TextRole, TextRun,
+use crate::brand::Brand;
+use crate::color::Rgb;
+use crate::font::FontFace;
+use crate::layout::document::{
+    Artifact, Document, Item, Line as RuleLine, Metadata, Page, Pt, Rect, Role, TextRole, TextRun,
 };
+use crate::money::{Money, Quantity, VatRate};
+use crate::verify::invoice::{Line, LineKind, Totals, VatSummary, VerifiedInvoice};
+
+/// A line from its description, quantity, amount, VAT amount and rate.
+pub fn line(
+    id: &str,
+    kind: LineKind,
+    desc: &str,
+    qty: &str,
+    amount: i64,
+    vat: i64,
+    rate: &str,
+) -> Line {
+    let quantity: Quantity = qty.parse().unwrap();
+    let amount = Money::from_minor(amount);
+    let vat_amount = Money::from_minor(vat);
+    let net = amount - vat_amount;
+    Line {
+        line_id: id.into(),
+        kind,
+        item_id: Some(format!("SKU-{id}")),
+        description: desc.into(),
+        quantity,
+        vat_rate: rate.parse::<VatRate>().unwrap(),
+        amount,
+        vat_amount,
+        net,
+        unit_price_net: quantity.unit_price(net).unwrap(),
+        unit_price_gross: quantity.unit_price(amount).unwrap(),
+        gross_before_discount: None,
+        discounts: Vec::new(),
+    }
+}
+
+/// VAT per rate and totals from the lines, highest rate first.
+pub fn finish(inv: &mut VerifiedInvoice) {
+    let mut vat: Vec<VatSummary> = Vec::new();
+    for l in &inv.lines {
+        match vat.iter_mut().find(|v| v.rate == l.vat_rate) {
+            Some(v) => {
+                v.net += l.net;
+                v.vat += l.vat_amount;
+                v.gross += l.amount;
+            }
+            None => vat.push(VatSummary {
+                rate: l.vat_rate,
+                net: l.net,
+                vat: l.vat_amount,
+                gross: l.amount,
+            }),
+        }
+    }
+    vat.sort_by_key(|v| std::cmp::Reverse(v.rate));
+    let gross: Money = inv.lines.iter().map(|l| l.amount).sum();
+    let v: Money = inv.lines.iter().map(|l| l.vat_amount).sum();
+    inv.totals = Totals {
+        net: gross - v,
+        vat: v,
+        gross,
+        paid: inv.totals.paid,
+        to_pay: gross - inv.totals.paid,
+    };
+    inv.vat = vat;
+}
+
+/// The NO B2B invoice of `pub_ok_no_b2b_three_rates`, verified.
+pub fn no_b2b() -> VerifiedInvoice {
+    fixture("pub_ok_no_b2b_three_rates").0
+}
+
+/// The FI B2C EUR invoice of `pub_ok_fi_b2c_eur_qr`, verified.
+pub fn fi_b2c() -> VerifiedInvoice {
+    fixture("pub_ok_fi_b2c_eur_qr").0
+}
+
+/// The SE B2B SEK invoice of `pub_ok_se_b2b_sek`, verified.
+pub fn se_b2b() -> VerifiedInvoice {
+    fixture("pub_ok_se_b2b_sek").0
+}
+
+/// The NO invoice with `n` lines (long descriptions every seventh).
+pub fn no_many_lines(n: usize) -> VerifiedInvoice {
+    let mut inv = no_b2b();
+    inv.lines = (0..n)
+        .map(|i| {
+            let desc = if i % 7 == 3 {
+                format!("Vare nr. {i}: kontorstol med justerbar nakkestøtte, armlener i aluminium og ekstra bred sittepute i grå ull")
+            } else {
+                format!("Vare nr. {i}: skrivebordslampe")
+            };
+            line(&i.to_string(), LineKind::Item, &desc, "2", 25_000 + i as i64 * 100, 5_000 + i as i64 * 20, "25")
+        })
+        .collect();
+    finish(&mut inv);
+    inv
+}
+
+/// A brand with the seller of `inv`, an accent and a footer, no logo.
+pub fn brand() -> Brand {
+    Brand::parse(
+        "[seller]\nname = \"x\"\norganization_number = \"849749943\"\n\
+         [style]\naccent = \"#8A5A00\"\n[invoice]\nfooter = \"Takk for at du handlet hos oss!\"\n",
+    )
+    .unwrap()
+}
+
+/// The valid shared fixture cases (copied under `tests/fixtures/`).
+pub const FIXTURES: [&str; 4] = [
+    "pub_ok_no_b2b_three_rates",
+    "pub_ok_no_b2c_captured_embedded",
+    "pub_ok_se_b2b_sek",
+    "pub_ok_fi_b2c_eur_qr",
+];
+
+/// A fixture case verified with its brand (logo loaded).
+pub fn fixture(case: &str) -> (VerifiedInvoice, Brand) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case);
+    let read = |f: &str| std::fs::read_to_string(dir.join(f));
+    let tx = crate::dintero::Transaction::from_json(&read("transaction.json").unwrap()).unwrap();
+    let session = read("session.json")
+        .ok()
+        .map(|s| crate::dintero::Session::from_json(&s).unwrap());
+    let brand = Brand::load(&dir.join("brand.toml")).unwrap();
+    let inv = crate::verify::verify(&tx, session.as_ref(), &brand)
+        .unwrap_or_else(|r| panic!("{case}: {r:?}"));
+    (inv, brand)
+}
+
+/// A credit case of `tests/fixtures/credit/`, verified with its brand and the
+/// number its `expect.json` gives.
+pub fn credit_fixture(case: &str) -> (crate::verify::VerifiedCreditNote, Brand) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/credit")
+        .join(case);
+    let read = |f: &str| std::fs::read_to_string(dir.join(f));
+    let tx = crate::dintero::Transaction::from_json(&read("transaction.json").unwrap()).unwrap();
+    let session = read("session.json")
+        .ok()
+        .map(|s| crate::dintero::Session::from_json(&s).unwrap());
+    let expect: serde_json::Value = serde_json::from_str(&read("expect.json").unwrap()).unwrap();
+    let brand = Brand::load(&dir.join("brand.toml")).unwrap();
+    let note = crate::verify::verify_credit(
+        &tx,
+        session.as_ref(),
+        &brand,
+        expect["number"].as_str().unwrap(),
+    )
+    .unwrap_or_else(|r| panic!("{case}: {r:?}"));
+    (note, brand)
+}
+
+/// The valid credit cases (under `tests/fixtures/credit/`).
+pub const CREDIT_FIXTURES: [&str; 3] = [
+    "credit_ok_full_void_no_b2b",
+    "credit_ok_partial_void_items_fi_b2c",
+    "credit_ok_partial_void_split_se_b2b",
+];
+
+/// A credit note for the whole of `inv` (as a full void gives), numbered `KN-1`.
+pub fn whole_credit(inv: VerifiedInvoice) -> crate::verify::VerifiedCreditNote {
+    use crate::verify::credit::{
+        CreditBasis, CreditLine, CreditTotals, Credits, VerifiedCreditNote,
+    };
+    let lines = inv
+        .lines
+        .iter()
+        .map(|l| CreditLine {
+            credits: Credits::Line {
+                line_id: l.line_id.clone(),
+                line_kind: l.kind,
+            },
+            item_id: l.item_id.clone(),
+            description: Some(l.description.clone()),
+            quantity: l.quantity,
+            vat_rate: l.vat_rate,
+            amount: l.amount,
+            vat_amount: l.vat_amount,
+            net: l.net,
+            unit_price_net: l.unit_price_net,
+            unit_price_gross: l.unit_price_gross,
+        })
+        .collect();
+    VerifiedCreditNote {
+        credit_number: "KN-1".into(),
+        issue_date: inv.issue_date,
+        basis: CreditBasis::WholeInvoice,
+        void_event: None,
+        lines,
+        vat: inv.vat.clone(),
+        totals: CreditTotals {
+            net: inv.totals.net,
+            vat: inv.totals.vat,
+            gross: inv.totals.gross,
+        },
+        locale: inv.locale,
+        warnings: Vec::new(),
+        invoice: inv,
+    }
+}
 
 pub const A4: (f32, f32) = (595.28, 841.89);
 pub const BLUE: Rgb = Rgb(26, 61, 115);
@@ -27,7 +240,7 @@ pub fn text(x: f32, y: f32, face: FontFace, size: f32, s: &str) -> Item {
 }
 
 pub fn right(x: f32, y: f32, face: FontFace, size: f32, s: &str) -> Item {
-    let w = kravia_invoice::font::fonts().face(face).text_width(s, size);
+    let w = crate::font::fonts().face(face).text_width(s, size);
     text(((x - w) * 100.0).round() / 100.0, y, face, size, s)
 }
 
@@ -43,7 +256,7 @@ pub fn fill(x: f32, y: f32, w: f32, h: f32, c: Rgb) -> Item {
 }
 
 pub fn hline(x1: f32, x2: f32, y: f32) -> Item {
-    Item::Line(Line {
+    Item::Line(RuleLine {
         x1: Pt(x1),
         y1: Pt(y),
         x2: Pt(x2),
