@@ -10,6 +10,10 @@
 //! * `one_page_new_glyphs`: a new customer name every write, so the Regular
 //!   face is subset afresh each time (Bold and Mono stay cached);
 //! * `one_page_logo`: plus a 300×100 RGBA logo (encoded once, then cached);
+//! * `one_page_pdfa`: `one_page` as PDF/A-3 (XMP, sRGB output intent, CIDSet);
+//!   the difference to `one_page` is the cost of the PDF/A additions;
+//! * `one_page_pdfa_xml`: plus a 16 KB XML file attached (the UBL of a hybrid
+//!   invoice);
 //! * `lines_140`: 140 order lines on 4 pages;
 //! * `text_width`: measuring a 45-character line.
 
@@ -22,7 +26,7 @@ use kravia_invoice::font::fonts;
 use kravia_invoice::layout::Pt;
 use kravia_invoice::layout::document::{Document, Image, Item};
 use kravia_invoice::logo::Raster;
-use kravia_invoice::pdf::{self, PdfOptions};
+use kravia_invoice::pdf::{self, Attachment, PdfOptions};
 
 use kravia_invoice::testkit::sample;
 
@@ -67,18 +71,38 @@ fn count(doc: &Document) -> (usize, usize) {
 
 fn bench(c: &mut Criterion) {
     let opts = PdfOptions::default();
+    let pdfa = PdfOptions {
+        pdfa: true,
+        ..PdfOptions::default()
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Invoice>\n");
+    let mut n = 0;
+    while xml.len() < 16_000 {
+        xml.push_str(&format!(
+            "  <InvoiceLine><ID>{n}</ID><Item><Name>Vare {n}: Ullgenser «Fjellrev»</Name></Item></InvoiceLine>\n"
+        ));
+        n += 1;
+    }
+    xml.push_str("</Invoice>\n");
+    let pdfa_xml = PdfOptions {
+        pdfa: true,
+        attachments: vec![Attachment::xml("invoice.xml", "UBL", xml.into_bytes())],
+        ..PdfOptions::default()
+    };
     let one = sample(20);
     let long = sample(140);
     let logo = with_logo(sample(20));
-    for (name, doc) in [
-        ("one_page", &one),
-        ("lines_140", &long),
-        ("one_page_logo", &logo),
+    for (name, doc, o) in [
+        ("one_page", &one, &opts),
+        ("lines_140", &long, &opts),
+        ("one_page_logo", &logo, &opts),
+        ("one_page_pdfa", &one, &pdfa),
+        ("one_page_pdfa_xml", &one, &pdfa_xml),
     ] {
-        let (t, o) = count(doc);
-        match pdf::write(doc, &opts) {
+        let (t, other) = count(doc);
+        match pdf::write(doc, o) {
             Ok(bytes) => eprintln!(
-                "{name}: {} pages, {t} text runs, {o} other items → {} bytes",
+                "{name}: {} pages, {t} text runs, {other} other items → {} bytes",
                 doc.pages.len(),
                 bytes.len()
             ),
@@ -88,6 +112,12 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("one_page", |b| {
         b.iter(|| pdf::write(black_box(&one), &opts))
+    });
+    c.bench_function("one_page_pdfa", |b| {
+        b.iter(|| pdf::write(black_box(&one), &pdfa))
+    });
+    c.bench_function("one_page_pdfa_xml", |b| {
+        b.iter(|| pdf::write(black_box(&one), &pdfa_xml))
     });
     c.bench_function("one_page_cold", |b| {
         b.iter(|| {

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use kravia_invoice::Brand;
 use kravia_invoice::dintero::{Session, Transaction};
+use kravia_invoice::pdf::PdfOptions;
 use kravia_invoice::render::{RenderOptions, Renderer, read_back, render};
 use kravia_invoice::template::Template;
 use kravia_invoice::verify::verify;
@@ -210,6 +211,24 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("pdf", case.name), |b| {
             b.iter(|| kravia_invoice::pdf::write(black_box(&doc), &opts.pdf).unwrap())
+        });
+        // The same PDF untagged (no structure tree, marked content or XMP):
+        // the difference is what tagging costs.
+        let untagged = PdfOptions {
+            tagged: false,
+            ..opts.pdf.clone()
+        };
+        g.bench_function(BenchmarkId::new("pdf_untagged", case.name), |b| {
+            b.iter(|| kravia_invoice::pdf::write(black_box(&doc), &untagged).unwrap())
+        });
+        // As PDF/A-3 (XMP, output intent, CIDSet): the difference to `pdf` is
+        // what the PDF/A additions cost.
+        let pdfa = PdfOptions {
+            pdfa: true,
+            ..opts.pdf.clone()
+        };
+        g.bench_function(BenchmarkId::new("pdf_pdfa", case.name), |b| {
+            b.iter(|| kravia_invoice::pdf::write(black_box(&doc), &pdfa).unwrap())
         });
         // verify + layout + read-back + PDF with a prepared renderer: what
         // `render`, `batch` and the service do per invoice after parsing.

@@ -98,6 +98,9 @@ pub struct RenderArgs {
     /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
     #[arg(long, value_name = "FILE|-")]
     pub output: PathBuf,
+    /// Write a PDF/A-3 archive file (XMP metadata, sRGB output intent).
+    #[arg(long)]
+    pub pdfa: bool,
     /// Print the outcome as one JSON object.
     #[arg(long)]
     pub json: bool,

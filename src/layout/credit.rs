@@ -78,6 +78,7 @@ pub fn layout_credit(
             .and_hms_opt(0, 0, 0)
             .map_or(0, |d| d.and_utc().timestamp()),
         ident: format!("{} {}", ctx.seller.org_number.digits(), note.credit_number),
+        lang: locale.code().to_string(),
     };
     round_document(&mut doc);
     Ok(doc)

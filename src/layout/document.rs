@@ -5,6 +5,16 @@
 //! (the PDF backend flips it). Nothing here knows Dintero, PDF or printpdf.
 //! Coordinates are `f32` points rounded to 0.01 pt by the layout so that float
 //! noise cannot change output bytes.
+//!
+//! **Structure.** What the items *mean* — for screen readers and the tagged
+//! PDF's structure tree — is said by [`Item::Begin`]`(`[`Role`]`)` …
+//! [`Item::End`] pairs around them: a heading, a paragraph, a table with its
+//! rows and (header) cells, a figure with its alternative text, a section, or
+//! an artifact (decoration, pagination). The groups nest, may continue across
+//! pages (a table) and are read in stream order, which is the reading order.
+//! Text outside any group, or directly in a section, table or row, is read as
+//! a paragraph of its own; rectangles, lines, images and paths outside a
+//! figure are decoration.
 
 use crate::color::Rgb;
 use crate::font::FontFace;
@@ -146,6 +156,50 @@ pub enum Item {
     Image(Image),
     /// Filled polygons.
     Path(Path),
+    /// Opens a structure group: the items up to the matching [`Item::End`]
+    /// are this role's content. Draws nothing.
+    Begin(Role),
+    /// Closes the innermost open [`Item::Begin`]. Draws nothing.
+    End,
+}
+
+/// What a group of items is to a reader (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A section of related content: the header, a party, the facts, the
+    /// totals, the payment block.
+    Section,
+    /// A heading; level 1 is the document's title, 2 a block's heading.
+    Heading(u8),
+    /// A paragraph, e.g. one address line, or a label with its value.
+    Paragraph,
+    /// A table.
+    Table,
+    /// The header rows of a table.
+    TableHead,
+    /// The body rows of a table.
+    TableBody,
+    /// A table row.
+    Row,
+    /// A header cell (the column's label).
+    HeaderCell,
+    /// A data cell.
+    Cell,
+    /// A picture or a machine-readable code, with the text that says what it
+    /// shows or encodes (the logo: the seller's name; a QR code: the payment).
+    Figure(String),
+    /// Not content: decoration, or pagination (page numbers, repeated
+    /// headers, "continued" notes). Everything inside is skipped by readers.
+    Artifact(Artifact),
+}
+
+/// The kind of an [`Role::Artifact`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Artifact {
+    /// Rules, backgrounds, frames.
+    Layout,
+    /// Page numbers, running headers and footers, repeated table headers.
+    Pagination,
 }
 
 /// One page.
@@ -172,6 +226,9 @@ pub struct Metadata {
     pub created_unix: i64,
     /// A stable identity for the file ID (e.g. seller org number + invoice number).
     pub ident: String,
+    /// The language of the text, a BCP 47 tag (`nb`, `sv`, `fi`, `en`);
+    /// empty when unknown.
+    pub lang: String,
 }
 
 /// A laid-out document, ready to be drawn.
@@ -236,6 +293,7 @@ impl Item {
                     }
                 }
             }
+            Item::Begin(_) | Item::End => {}
         }
     }
 }

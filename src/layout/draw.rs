@@ -2,7 +2,7 @@
 //! rectangles and rules, moving a block into place, and rounding every
 //! coordinate to 0.01 pt (one walk over each item's points).
 
-use super::document::{Axis, Document, Item, Line as RuleLine, Pt, Rect};
+use super::document::{Axis, Document, Item, Line as RuleLine, Pt, Rect, Role};
 use crate::color::Rgb;
 
 /// Items laid out at the origin, and their height; placed with [`translate`].
@@ -41,6 +41,19 @@ pub(crate) fn hline(items: &mut Vec<Item>, x1: f32, x2: f32, y: f32, color: Rgb,
         color,
         width: Pt(width),
     }));
+}
+
+/// Draws what `f` draws inside a structure group of `role` (see
+/// [`Role`]): `Begin(role)`, the items, `End`.
+pub(crate) fn group<T, E>(
+    items: &mut Vec<Item>,
+    role: Role,
+    f: impl FnOnce(&mut Vec<Item>) -> Result<T, E>,
+) -> Result<T, E> {
+    items.push(Item::Begin(role));
+    let out = f(items)?;
+    items.push(Item::End);
+    Ok(out)
 }
 
 /// Moves items by `(dx, dy)`.

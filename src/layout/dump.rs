@@ -24,7 +24,7 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Document, Item, Rect, TextRole};
+use super::document::{Artifact, Document, Item, Rect, Role, TextRole};
 use crate::color::Rgb;
 use crate::font::FontFace;
 
@@ -238,6 +238,24 @@ fn item(out: &mut String, item: &Item) {
                 fnv(&bytes)
             );
         }
+        Item::Begin(role) => {
+            let what = match role {
+                Role::Section => "section".to_string(),
+                Role::Heading(level) => format!("heading {level}"),
+                Role::Paragraph => "paragraph".to_string(),
+                Role::Table => "table".to_string(),
+                Role::TableHead => "table_head".to_string(),
+                Role::TableBody => "table_body".to_string(),
+                Role::Row => "row".to_string(),
+                Role::HeaderCell => "header_cell".to_string(),
+                Role::Cell => "cell".to_string(),
+                Role::Figure(alt) => format!("figure {}", quote(alt)),
+                Role::Artifact(Artifact::Layout) => "artifact layout".to_string(),
+                Role::Artifact(Artifact::Pagination) => "artifact pagination".to_string(),
+            };
+            let _ = writeln!(out, "  begin {what}");
+        }
+        Item::End => out.push_str("  end\n"),
     }
 }
 

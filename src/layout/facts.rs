@@ -1,7 +1,10 @@
 //! The invoice facts (number, dates, delivery date and place, references)
 //! and the amount-to-pay callout.
+//!
+//! Structure: each is a section; each label with its value is one paragraph
+//! ("Fakturanummer KJ65C-190025"), so a reader hears them together.
 
-use super::document::{Item, TextRole};
+use super::document::{Item, Role, TextRole};
 use super::text::{self, Font};
 use super::{Ctx, LayoutError, mm, rect};
 use crate::font::FontFace;
@@ -85,8 +88,10 @@ pub(super) fn meta_block(
     let value_x = x + label_w;
     let value_w = w - label_w;
     let mut h = 0.0;
+    items.push(Item::Begin(Role::Section));
     for (label, value, role, field) in rows {
         let top = y + h;
+        items.push(Item::Begin(Role::Paragraph));
         let label_h = ctx.paragraph(
             items,
             x,
@@ -109,8 +114,10 @@ pub(super) fn meta_block(
             ctx.run(items, value_x, top, vf.with_size(size), &value, role, field)?;
             ctx.lh(vf.size)
         };
+        items.push(Item::End);
         h += label_h.max(value_h);
     }
+    items.push(Item::End);
     Ok(h)
 }
 
@@ -125,7 +132,7 @@ pub(super) fn callout(
     }
     let fill = ctx.fill(ctx.template.header.callout_fill);
     let pad = mm(4.0);
-    let mut inner = Vec::new();
+    let mut inner = vec![Item::Begin(Role::Section), Item::Begin(Role::Paragraph)];
     let (ix, iw) = (x + pad, w - 2.0 * pad);
     let mut h = pad;
     let totals = &ctx.invoice.totals;
@@ -165,6 +172,8 @@ pub(super) fn callout(
         "totals.to_pay",
     )?;
     h += ctx.lh(big.size);
+    inner.push(Item::End);
+    inner.push(Item::Begin(Role::Paragraph));
     let due = ctx.locale.format_date(ctx.invoice.due_date);
     let lw = ctx.run(
         &mut inner,
@@ -185,6 +194,8 @@ pub(super) fn callout(
         TextRole::DueDate,
         "due_date",
     )?;
+    inner.push(Item::End);
+    inner.push(Item::End);
     h += ctx.lh(label.size) + pad;
     if fill.is_some() {
         rect(items, (x, y, w, h), fill, None);

@@ -1,9 +1,14 @@
 //! The footer of every page: the brand's footer text, the seller line and
 //! "page n of m".
+//!
+//! Structure: the page number is a pagination artifact on every page. The
+//! footer text is read once: on the last page it is a section (a paragraph
+//! per footer line, however it wraps), after the payment block; on the pages
+//! before, it is a running footer, a pagination artifact.
 
-use super::document::{Item, TextRole};
+use super::document::{Artifact, Item, Role, TextRole};
 use super::text::{self, Font};
-use super::{Ctx, LayoutError, hline, mm};
+use super::{Ctx, LayoutError, group, hline, mm};
 use crate::font::FontFace;
 
 use super::parties::{postal, seller_legal};
@@ -80,18 +85,18 @@ pub(crate) fn footer(
     // Wrap first (between the parts of a line where possible), then draw
     // from the bottom margin up.
     let mut wrapped = Vec::new();
-    for (parts, font, field) in footer_lines(ctx) {
+    for (k, (parts, font, field)) in footer_lines(ctx).into_iter().enumerate() {
         let mut face = font.face;
         for part in &parts {
             face = text::face_for(face, part, field)?;
         }
         for line in text::wrap_parts(ctx.fonts, face, font.size, &parts, FOOTER_SEP, text_w) {
-            wrapped.push((line, font.with_face(face)));
+            wrapped.push((line, font.with_face(face), k));
         }
     }
     let content_h: f32 = wrapped
         .iter()
-        .map(|(_, f)| ctx.lh(f.size))
+        .map(|(_, f, _)| ctx.lh(f.size))
         .sum::<f32>()
         .max(ctx.lh(small.size));
     let gap = mm(2.5);
@@ -101,18 +106,39 @@ pub(crate) fn footer(
         hline(items, ctx.left, ctx.right, top - gap, ctx.rule, 0.6);
     }
     let mut y = top;
-    for (line, font) in &wrapped {
-        ctx.run(items, ctx.left, y, *font, line, TextRole::Plain, "footer")?;
-        y += ctx.lh(font.size);
-    }
-    ctx.run_right(
-        items,
-        ctx.right,
-        top,
-        small,
-        &label,
-        TextRole::Plain,
-        "label",
-    )?;
+    let role = if n < m {
+        Role::Artifact(Artifact::Pagination)
+    } else {
+        Role::Section
+    };
+    group(items, role, |items| {
+        let mut paragraph = None;
+        for (line, font, k) in &wrapped {
+            if paragraph != Some(*k) {
+                if paragraph.is_some() {
+                    items.push(Item::End);
+                }
+                items.push(Item::Begin(Role::Paragraph));
+                paragraph = Some(*k);
+            }
+            ctx.run(items, ctx.left, y, *font, line, TextRole::Plain, "footer")?;
+            y += ctx.lh(font.size);
+        }
+        if paragraph.is_some() {
+            items.push(Item::End);
+        }
+        Ok::<_, LayoutError>(())
+    })?;
+    group(items, Role::Artifact(Artifact::Pagination), |items| {
+        ctx.run_right(
+            items,
+            ctx.right,
+            top,
+            small,
+            &label,
+            TextRole::Plain,
+            "label",
+        )
+    })?;
     Ok(content_h + gap)
 }

@@ -1,10 +1,15 @@
 //! The first page's header (logo, title, the parties and the facts side by
 //! side or stacked, the amount-to-pay callout), the slimmer header of
 //! continuation pages, and the accent band.
+//!
+//! Structure: the first page's header is a section holding the logo (a
+//! figure named after the seller), the title (heading 1), the parties and the
+//! facts; a continuation page's header repeats what page 1 said, so it is a
+//! pagination artifact.
 
-use super::document::{Item, TextRole};
+use super::document::{Artifact, Item, Role, TextRole};
 use super::text::{self, Font};
-use super::{Ctx, LayoutError, hline, logo, mm, rect};
+use super::{Ctx, LayoutError, group, hline, logo, mm, rect};
 use crate::font::FontFace;
 use crate::logo::Raster;
 use crate::template::Parties;
@@ -31,6 +36,10 @@ pub(crate) fn first_page(
     items: &mut Vec<Item>,
     images: &mut Vec<Raster>,
 ) -> Result<f32, LayoutError> {
+    group(items, Role::Section, |items| header(ctx, items, images))
+}
+
+fn header(ctx: &Ctx, items: &mut Vec<Item>, images: &mut Vec<Raster>) -> Result<f32, LayoutError> {
     let t = ctx.template;
     let y = ctx.top;
     // Row A: logo (or the seller's name as a word mark) and the title.
@@ -40,7 +49,14 @@ pub(crate) fn first_page(
         && let Some(logo) = &ctx.brand.logo
     {
         let max = (mm(t.header.logo_max_width), mm(t.header.logo_max_height));
+        let start = items.len();
+        items.push(Item::Begin(Role::Figure(ctx.seller.name.clone())));
         logo_h = logo::draw(logo, items, images, (ctx.left, y), max)?.1;
+        if items.len() == start + 1 {
+            items.truncate(start);
+        } else {
+            items.push(Item::End);
+        }
     }
     if logo_h == 0.0 {
         let font = Font {
@@ -85,15 +101,17 @@ pub(crate) fn first_page(
     let face = text::face_for(FontFace::Bold, &title, "label invoice")?;
     let tw = text::width(ctx.fonts, face, title_font.size, &title);
     let title_base = y + ctx.cap * t.text.title;
-    ctx.run_at(
-        items,
-        ctx.right - tw,
-        title_base,
-        title_font,
-        &title,
-        TextRole::Plain,
-        "label",
-    )?;
+    group(items, Role::Heading(1), |items| {
+        ctx.run_at(
+            items,
+            ctx.right - tw,
+            title_base,
+            title_font,
+            &title,
+            TextRole::Plain,
+            "label",
+        )
+    })?;
     let row_a = logo_h.max(ctx.cap * t.text.title);
     let mut y = y
         + row_a
@@ -142,6 +160,12 @@ pub(crate) fn first_page(
 
 /// The header of a continuation page; returns the y where content may start.
 pub(crate) fn continuation(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, LayoutError> {
+    group(items, Role::Artifact(Artifact::Pagination), |items| {
+        continuation_header(ctx, items)
+    })
+}
+
+fn continuation_header(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, LayoutError> {
     let y = ctx.top;
     let body = ctx.body();
     let bold = body.with_face(FontFace::Bold);

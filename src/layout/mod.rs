@@ -53,7 +53,7 @@ use crate::template::{Template, TemplateError};
 use crate::verify::invoice::VerifiedInvoice;
 
 pub(crate) use context::{Ctx, mm};
-pub(crate) use draw::{Block, hline, rect, round_document, translate};
+pub(crate) use draw::{Block, group, hline, rect, round_document, translate};
 
 /// A4 width in points.
 pub const A4_WIDTH: f32 = 595.28;
@@ -129,6 +129,7 @@ pub fn layout(
             ctx.seller.org_number.digits(),
             invoice.invoice_number
         ),
+        lang: locale.code().to_string(),
     };
     round_document(&mut doc);
     Ok(doc)
@@ -262,7 +263,7 @@ mod tests {
                     Item::Rect(r) => vec![r.x.0, r.y.0, r.width.0, r.height.0],
                     Item::Line(l) => vec![l.x1.0, l.y1.0, l.x2.0, l.y2.0],
                     Item::Image(i) => vec![i.x.0, i.y.0],
-                    Item::Path(_) => vec![],
+                    Item::Path(_) | Item::Begin(_) | Item::End => vec![],
                 };
                 assert!(vals.into_iter().all(ok), "{item:?}");
             }

@@ -6,13 +6,17 @@
 //! totals and payment block are one unit: when it does not fit under the last
 //! row it moves to a new page whole. Footers ("page N of M") are drawn last,
 //! once the page count is known.
+//!
+//! Structure: the line table is one table from its first row to its last,
+//! across pages; its header row on continuation pages and the "continues"
+//! note are pagination artifacts.
 
 use crate::template::PaymentPosition;
 
-use super::document::{Document, Item, Page, Pt, TextRole};
+use super::document::{Artifact, Document, Item, Page, Pt, Role, TextRole};
 use super::{
-    Block, Ctx, LayoutError, credit, footer, header, hline, mm, payment_block, summary, table,
-    translate,
+    Block, Ctx, LayoutError, credit, footer, group, header, hline, mm, payment_block, summary,
+    table, translate,
 };
 use crate::logo::Raster;
 
@@ -63,27 +67,35 @@ pub(crate) fn paginate(ctx: &Ctx) -> Result<Document, LayoutError> {
     if y + table_head.height + first_h > bottom - note_h {
         y = new_page(&mut pages, &mut page)?;
     }
+    page.push(Item::Begin(Role::Table));
     place(&mut page, &table_head, y);
+    page.push(Item::Begin(Role::TableBody));
     y += table_head.height;
     for row in &rows {
         if y + row.height > bottom - note_h {
             hline(&mut page, ctx.left, ctx.right, y, ctx.rule, 0.6);
-            ctx.run_right(
-                &mut page,
-                ctx.right,
-                y + mm(1.5),
-                note,
-                &ctx.labels.continued_next,
-                TextRole::Plain,
-                "label",
-            )?;
+            group(&mut page, Role::Artifact(Artifact::Pagination), |page| {
+                ctx.run_right(
+                    page,
+                    ctx.right,
+                    y + mm(1.5),
+                    note,
+                    &ctx.labels.continued_next,
+                    TextRole::Plain,
+                    "label",
+                )
+            })?;
             y = new_page(&mut pages, &mut page)?;
+            page.push(Item::Begin(Role::Artifact(Artifact::Pagination)));
             place(&mut page, &table_head, y);
+            page.push(Item::End);
             y += table_head.height;
         }
         place(&mut page, row, y);
         y += row.height;
     }
+    page.push(Item::End);
+    page.push(Item::End);
     hline(&mut page, ctx.left, ctx.right, y, ctx.rule, 0.6);
 
     // The summary and the payment block: one unit, never split.

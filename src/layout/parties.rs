@@ -1,9 +1,12 @@
 //! The parties: the seller's block (name, address, legal lines, contact) and
 //! the buyer's (name, address, organisation number, reference).
+//!
+//! Structure: each block is a section, its heading a heading 2 and each of
+//! its lines a paragraph (one, however it wraps).
 
-use super::document::Item;
+use super::document::{Item, Role};
 use super::text::Font;
-use super::{Ctx, LayoutError};
+use super::{Ctx, LayoutError, group};
 use crate::country::Country;
 use crate::font::FontFace;
 use crate::payment::OrgNumber;
@@ -52,21 +55,40 @@ impl Column<'_, '_> {
         if text.trim().is_empty() {
             return Ok(());
         }
-        self.h += self
-            .ctx
-            .paragraph(items, self.x, self.y + self.h, self.w, font, text, field)?;
+        self.h += group(items, Role::Paragraph, |items| {
+            self.ctx
+                .paragraph(items, self.x, self.y + self.h, self.w, font, text, field)
+        })?;
         Ok(())
     }
 
     fn heading(&mut self, items: &mut Vec<Item>, text: &str) -> Result<(), LayoutError> {
         let font = self.ctx.heading();
-        self.line(items, font, &text.to_uppercase(), "label")?;
+        let text = text.to_uppercase();
+        if !text.trim().is_empty() {
+            self.h += group(items, Role::Heading(2), |items| {
+                self.ctx
+                    .paragraph(items, self.x, self.y + self.h, self.w, font, &text, "label")
+            })?;
+        }
         self.h += font.size * 0.3;
         Ok(())
     }
 }
 
 pub(super) fn seller_block(
+    ctx: &Ctx,
+    items: &mut Vec<Item>,
+    (x, y, w): (f32, f32, f32),
+    heading: bool,
+    name: bool,
+) -> Result<f32, LayoutError> {
+    group(items, Role::Section, |items| {
+        seller_lines(ctx, items, (x, y, w), heading, name)
+    })
+}
+
+fn seller_lines(
     ctx: &Ctx,
     items: &mut Vec<Item>,
     (x, y, w): (f32, f32, f32),
@@ -122,6 +144,14 @@ pub(super) fn seller_block(
 }
 
 pub(super) fn buyer_block(
+    ctx: &Ctx,
+    items: &mut Vec<Item>,
+    area: (f32, f32, f32),
+) -> Result<f32, LayoutError> {
+    group(items, Role::Section, |items| buyer_lines(ctx, items, area))
+}
+
+fn buyer_lines(
     ctx: &Ctx,
     items: &mut Vec<Item>,
     (x, y, w): (f32, f32, f32),

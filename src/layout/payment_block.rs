@@ -18,10 +18,15 @@
 //!
 //! With nothing left to pay the block says the invoice is paid, keeps the
 //! reference and the account, and draws no code.
+//!
+//! Structure: a section with its heading; each label with its value is a
+//! paragraph; each code is a figure whose alternative text says what it
+//! encodes, in the invoice's language ("EPC QR: Maksettava 131,49 EUR,
+//! Saaja Kravia, …").
 
-use super::document::{Item, TextRole};
+use super::document::{Item, Role, TextRole};
 use super::text::{self, Font};
-use super::{Block, Ctx, LayoutError, mm, rect};
+use super::{Block, Ctx, LayoutError, group, mm, rect};
 use crate::color::Rgb;
 use crate::font::FontFace;
 use crate::money::{Currency, Money};
@@ -54,7 +59,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     let codes = &ctx.template.payment.codes;
     let pad = mm(4.0);
     let inner_w = ctx.width - 2.0 * pad;
-    let mut items = Vec::new();
+    let mut items = vec![Item::Begin(Role::Section)];
 
     // The codes verify built, where the template asks for them.
     let wants = |c: PaymentCode| codes.contains(&c);
@@ -81,36 +86,42 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
 
     let mut y = pad;
     let head = ctx.heading().with_color(ctx.accent);
-    ctx.run(
-        &mut items,
-        pad,
-        y,
-        head,
-        &ctx.labels.payment_heading.to_uppercase(),
-        TextRole::Plain,
-        "label",
-    )?;
+    group(&mut items, Role::Heading(2), |items| {
+        ctx.run(
+            items,
+            pad,
+            y,
+            head,
+            &ctx.labels.payment_heading.to_uppercase(),
+            TextRole::Plain,
+            "label",
+        )
+    })?;
     y += ctx.lh(head.size) + mm(1.0);
     if paid {
         let f = ctx.body().with_face(FontFace::Bold).with_color(ctx.accent);
-        y += ctx.paragraph(
-            &mut items,
-            pad,
-            y,
-            inner_w - qr_w,
-            f,
-            &ctx.labels.paid_in_full,
-            "label",
-        )?;
-        y += ctx.paragraph(
-            &mut items,
-            pad,
-            y,
-            inner_w - qr_w,
-            ctx.small(),
-            &ctx.labels.paid_in_full_note,
-            "label",
-        )?;
+        y += group(&mut items, Role::Paragraph, |items| {
+            ctx.paragraph(
+                items,
+                pad,
+                y,
+                inner_w - qr_w,
+                f,
+                &ctx.labels.paid_in_full,
+                "label",
+            )
+        })?;
+        y += group(&mut items, Role::Paragraph, |items| {
+            ctx.paragraph(
+                items,
+                pad,
+                y,
+                inner_w - qr_w,
+                ctx.small(),
+                &ctx.labels.paid_in_full_note,
+                "label",
+            )
+        })?;
         y += mm(2.0);
     }
 
@@ -237,21 +248,25 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     y += grid(ctx, &mut items, (pad, y, grid_w), &secondary)?;
     let note = l.payee_note.replace("{seller}", &ctx.seller.name);
     y += mm(1.0);
-    y += ctx.paragraph(
-        &mut items,
-        pad,
-        y,
-        grid_w,
-        ctx.small(),
-        &note,
-        "label payee_note",
-    )?;
+    y += group(&mut items, Role::Paragraph, |items| {
+        ctx.paragraph(
+            items,
+            pad,
+            y,
+            grid_w,
+            ctx.small(),
+            &note,
+            "label payee_note",
+        )
+    })?;
 
     // The QR code at the top right, with its caption.
     if let Some((m, module, side)) = qr_geom {
         let x = ctx.width - pad - side;
         let top = pad * 0.5;
+        items.push(Item::Begin(Role::Figure(qr_alt(ctx))));
         draw_qr(&mut items, m, (x, top), module);
+        items.push(Item::End);
         let small = ctx.small();
         let face = text::face_for(small.face, &l.scan_to_pay, "label")?;
         let cw = text::width(ctx.fonts, face, small.size, &l.scan_to_pay);
@@ -275,6 +290,7 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     if let Some(BankBarcode { digits, bars }) = barcode {
         y += mm(3.0);
         let small = ctx.small();
+        items.push(Item::Begin(Role::Paragraph));
         ctx.run(
             &mut items,
             pad,
@@ -300,10 +316,15 @@ pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
             TextRole::VirtualBarcode,
             "virtual barcode",
         )?;
+        items.push(Item::End);
         y += ctx.lh(df.size) + mm(1.5);
-        y += draw_barcode(ctx, &mut items, bars, (pad, y, inner_w))?;
+        let alt = format!("{} (Code 128): {digits}", l.virtual_barcode);
+        y += group(&mut items, Role::Figure(alt), |items| {
+            draw_barcode(ctx, items, bars, (pad, y, inner_w))
+        })?;
     }
     y += pad;
+    items.push(Item::End);
 
     let frame = ctx.fill(ctx.template.payment.frame);
     let fill = ctx.fill(ctx.template.payment.fill);
@@ -345,6 +366,7 @@ fn grid(
             y += row_h + mm(1.5);
             row_h = 0.0;
         }
+        items.push(Item::Begin(Role::Paragraph));
         ctx.run(items, x, y, label_font, &c.label, TextRole::Plain, "label")?;
         let lh = ctx.lh(label_font.size);
         let size = text::fit_size(ctx.fonts, face, c.font.size, &c.value, w);
@@ -357,10 +379,49 @@ fn grid(
             c.role,
             c.field,
         )?;
+        items.push(Item::End);
         row_h = row_h.max(lh + ctx.lh(c.font.size));
         x += cw + gap;
     }
     Ok(y + row_h - y0)
+}
+
+/// What the payment QR code of the invoice encodes, as its alternative text,
+/// labelled in the invoice's language: the EPC QR code (EUR) carries the
+/// amount, payee, IBAN and reference; the Swedish one (SEK) also the account
+/// and the due date.
+fn qr_alt(ctx: &Ctx) -> String {
+    let inv = ctx.invoice;
+    let p = &inv.payment;
+    let l = ctx.labels;
+    let cur = inv.currency;
+    let mut parts = vec![
+        format!(
+            "{} {}",
+            l.to_pay,
+            ctx.locale.format_money(inv.totals.to_pay, cur)
+        ),
+        format!("{} {}", l.payee, p.payee_name),
+    ];
+    match (&p.iban, &p.account) {
+        (Some(iban), _) => parts.push(format!("{} {iban}", l.iban)),
+        (None, Some(account)) => parts.push(format!("{} {account}", l.account_number)),
+        (None, None) => {}
+    }
+    let (name, reference_label) = match cur {
+        Currency::Sek => ("QR (UsingQR)", &l.ocr),
+        Currency::Eur => ("EPC QR", &l.reference),
+        Currency::Nok => ("QR", &l.kid),
+    };
+    parts.push(format!("{reference_label} {}", p.reference));
+    if cur == Currency::Sek {
+        parts.push(format!(
+            "{} {}",
+            l.due_date,
+            ctx.locale.format_date(inv.due_date)
+        ));
+    }
+    format!("{name}: {}", parts.join(", "))
 }
 
 /// Draws a QR code with its quiet zone, top-left at `at`: a white square, then

@@ -1,18 +1,26 @@
 //! The VAT summary per rate and the totals (excl. VAT, VAT, incl. VAT, paid,
 //! to pay), side by side, as one block at the origin.
+//!
+//! Structure: the VAT summary is a section with its heading and a table
+//! (rate, basis, VAT); the totals a section of paragraphs, each a label with
+//! its amount.
 
-use super::document::{Item, TextRole};
+use super::document::{Item, Role, TextRole};
 use super::text::{self, Font};
-use super::{Block, Ctx, LayoutError, hline, mm, rect, table};
+use super::{Block, Ctx, LayoutError, group, hline, mm, rect, table};
 use crate::font::FontFace;
 use crate::money::Money;
 
 /// The VAT summary (left) and the totals (right).
 pub(crate) fn block(ctx: &Ctx) -> Result<Block, LayoutError> {
     let mut items = Vec::new();
-    let left_h = vat_summary(ctx, &mut items, ctx.width * 0.48)?;
+    let left_h = group(&mut items, Role::Section, |items| {
+        vat_summary(ctx, items, ctx.width * 0.48)
+    })?;
     let x = ctx.width * 0.54;
-    let right_h = totals(ctx, &mut items, x, ctx.width - x)?;
+    let right_h = group(&mut items, Role::Section, |items| {
+        totals(ctx, items, x, ctx.width - x)
+    })?;
     Ok(Block {
         items,
         height: left_h.max(right_h),
@@ -29,15 +37,17 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
     let head = ctx.heading();
     let lh = ctx.lh(size);
     let mut y = 0.0;
-    ctx.run(
-        items,
-        0.0,
-        y,
-        head,
-        &ctx.labels.vat_summary.to_uppercase(),
-        TextRole::Plain,
-        "label",
-    )?;
+    group(items, Role::Heading(2), |items| {
+        ctx.run(
+            items,
+            0.0,
+            y,
+            head,
+            &ctx.labels.vat_summary.to_uppercase(),
+            TextRole::Plain,
+            "label",
+        )
+    })?;
     y += ctx.lh(head.size) + head.size * 0.3;
     // Columns: rate | basis | VAT, numbers right-aligned.
     let (c1, c2) = (w * 0.62, w);
@@ -45,88 +55,116 @@ fn vat_summary(ctx: &Ctx, items: &mut Vec<Item>, w: f32) -> Result<f32, LayoutEr
         .with_color(ctx.muted)
         .with_size(ctx.template.text.small);
     let mh = ctx.lh(muted.size);
-    ctx.run(
-        items,
-        0.0,
-        y,
-        muted,
-        &ctx.labels.vat_rate,
-        TextRole::Plain,
-        "label",
-    )?;
-    ctx.run_right(
-        items,
-        c1,
-        y,
-        muted,
-        &ctx.labels.vat_basis,
-        TextRole::Plain,
-        "label",
-    )?;
-    ctx.run_right(
-        items,
-        c2,
-        y,
-        muted,
-        &ctx.labels.vat_amount,
-        TextRole::Plain,
-        "label",
-    )?;
-    y += mh + 1.5;
-    hline(items, 0.0, w, y - 0.75, ctx.rule, 0.5);
-    for (i, v) in ctx.invoice.vat.iter().enumerate() {
-        let field = format!("vat[{i}]");
+    items.push(Item::Begin(Role::Table));
+    items.push(Item::Begin(Role::TableHead));
+    items.push(Item::Begin(Role::Row));
+    group(items, Role::HeaderCell, |items| {
         ctx.run(
             items,
             0.0,
             y,
-            font,
-            &ctx.locale.format_rate(v.rate),
+            muted,
+            &ctx.labels.vat_rate,
             TextRole::Plain,
-            &field,
-        )?;
+            "label",
+        )
+    })?;
+    group(items, Role::HeaderCell, |items| {
         ctx.run_right(
             items,
             c1,
             y,
-            font,
-            &ctx.locale.format_amount(v.net),
+            muted,
+            &ctx.labels.vat_basis,
             TextRole::Plain,
-            &field,
-        )?;
+            "label",
+        )
+    })?;
+    group(items, Role::HeaderCell, |items| {
         ctx.run_right(
             items,
             c2,
             y,
-            font,
-            &ctx.locale.format_amount(v.vat),
-            TextRole::VatAmount,
-            &field,
-        )?;
+            muted,
+            &ctx.labels.vat_amount,
+            TextRole::Plain,
+            "label",
+        )
+    })?;
+    items.push(Item::End);
+    items.push(Item::End);
+    items.push(Item::Begin(Role::TableBody));
+    y += mh + 1.5;
+    hline(items, 0.0, w, y - 0.75, ctx.rule, 0.5);
+    for (i, v) in ctx.invoice.vat.iter().enumerate() {
+        let field = format!("vat[{i}]");
+        items.push(Item::Begin(Role::Row));
+        group(items, Role::Cell, |items| {
+            ctx.run(
+                items,
+                0.0,
+                y,
+                font,
+                &ctx.locale.format_rate(v.rate),
+                TextRole::Plain,
+                &field,
+            )
+        })?;
+        group(items, Role::Cell, |items| {
+            ctx.run_right(
+                items,
+                c1,
+                y,
+                font,
+                &ctx.locale.format_amount(v.net),
+                TextRole::Plain,
+                &field,
+            )
+        })?;
+        group(items, Role::Cell, |items| {
+            ctx.run_right(
+                items,
+                c2,
+                y,
+                font,
+                &ctx.locale.format_amount(v.vat),
+                TextRole::VatAmount,
+                &field,
+            )
+        })?;
+        items.push(Item::End);
         y += lh;
     }
+    items.push(Item::End);
+    items.push(Item::End);
     if let Some(reason) = ctx.invoice.vat_exemption_reason.as_deref() {
         // Under the VAT summary, where the 0 % row is: "MVA-fritak: …".
         y += mm(1.5);
         let note = ctx.small().with_color(ctx.text);
         let t = format!("{}: {reason}", ctx.labels.vat_exemption);
+        items.push(Item::Begin(Role::Paragraph));
         y += ctx.paragraph(items, 0.0, y, w, note, &t, "vat_exemption_reason")?;
+        items.push(Item::End);
     }
     if !ctx.invoice.order_discounts.is_empty() {
         y += mm(3.0);
         let note = ctx.small();
-        y += ctx.paragraph(
-            items,
-            0.0,
-            y,
-            w,
-            note.with_face(FontFace::Bold),
-            &ctx.labels.order_discounts,
-            "label",
-        )?;
+        y += group(items, Role::Paragraph, |items| {
+            ctx.paragraph(
+                items,
+                0.0,
+                y,
+                w,
+                note.with_face(FontFace::Bold),
+                &ctx.labels.order_discounts,
+                "label",
+            )
+        })?;
         for (i, d) in ctx.invoice.order_discounts.iter().enumerate() {
             let t = table::discount_text(ctx, d);
-            y += ctx.paragraph(items, 0.0, y, w, note, &t, &format!("order_discounts[{i}]"))?;
+            y += group(items, Role::Paragraph, |items| {
+                ctx.paragraph(items, 0.0, y, w, note, &t, &format!("order_discounts[{i}]"))
+            })?;
         }
     }
     Ok(y)
@@ -156,6 +194,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
         (&ctx.labels.total_vat, t.vat, TextRole::Plain, font),
     ];
     for (l, m, role, f) in rows {
+        items.push(Item::Begin(Role::Paragraph));
         ctx.run(items, x, y, label, l, TextRole::Plain, "label")?;
         ctx.run_right(
             items,
@@ -166,11 +205,13 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
             role,
             "totals",
         )?;
+        items.push(Item::End);
         y += lh;
     }
     hline(items, x, right, y + 1.0, ctx.rule, 0.5);
     y += 2.5;
     let bold = font.with_face(FontFace::Bold);
+    items.push(Item::Begin(Role::Paragraph));
     ctx.run(
         items,
         x,
@@ -189,8 +230,10 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
         TextRole::Total,
         "totals.gross",
     )?;
+    items.push(Item::End);
     y += lh;
     if t.paid != Money::ZERO {
+        items.push(Item::Begin(Role::Paragraph));
         ctx.run(
             items,
             x,
@@ -209,6 +252,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
             TextRole::Plain,
             "totals.paid",
         )?;
+        items.push(Item::End);
         y += lh;
     }
     y += mm(1.5);
@@ -229,6 +273,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
     }
     let ty = y + pad * 0.6;
     let size = text::fit_size(ctx.fonts, FontFace::Bold, big.size, &amount, w * 0.6);
+    items.push(Item::Begin(Role::Paragraph));
     ctx.run(
         items,
         x,
@@ -247,6 +292,7 @@ fn totals(ctx: &Ctx, items: &mut Vec<Item>, x: f32, w: f32) -> Result<f32, Layou
         TextRole::AmountToPay,
         "totals.to_pay",
     )?;
+    items.push(Item::End);
     y += bh;
     if t.to_pay <= Money::ZERO {
         y += mm(1.5);

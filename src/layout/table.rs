@@ -1,7 +1,12 @@
 //! The line table: a header row and one block per invoice line (with its
 //! discounts under it), each measured so pagination can place whole rows.
+//!
+//! Structure: the header block is the table's head, one row of header cells;
+//! each line's block is a row with a cell per column (the description cell
+//! holds its wrapped lines and discount notes). Pagination opens and closes
+//! the table around them.
 
-use super::document::{Item, TextRole};
+use super::document::{Item, Role, TextRole};
 use super::text::{self, Font};
 use super::{Block, Ctx, LayoutError, hline, mm, rect};
 use crate::font::FontFace;
@@ -125,9 +130,12 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
         Some(f) => rect(&mut items, (0.0, 0.0, ctx.width, height), Some(f), None),
         None => hline(&mut items, 0.0, ctx.width, height, ctx.text, 0.8),
     }
+    items.push(Item::Begin(Role::TableHead));
+    items.push(Item::Begin(Role::Row));
     for (c, lines_of) in g.cols.iter().zip(&wrapped) {
         // Bottom-align multi-line headers so the last lines share a baseline.
         let top = pad_y + (lines - lines_of.len()) as f32 * lh;
+        items.push(Item::Begin(Role::HeaderCell));
         for (i, l) in lines_of.iter().enumerate() {
             cell_run(
                 ctx,
@@ -141,7 +149,10 @@ pub(crate) fn header(ctx: &Ctx, g: &Geometry) -> Result<Block, LayoutError> {
                 "label",
             )?;
         }
+        items.push(Item::End);
     }
+    items.push(Item::End);
+    items.push(Item::End);
     Ok(Block { items, height })
 }
 
@@ -298,6 +309,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
             if let Some(z) = zebra.filter(|_| i % 2 == 1) {
                 rect(&mut items, (0.0, 0.0, ctx.width, height), Some(z), None);
             }
+            items.push(Item::Begin(Role::Row));
             for (ci, (c, cell)) in g.cols.iter().zip(&cells).enumerate() {
                 let range = match (ci == desc_col, first) {
                     (true, _) => start..end,
@@ -306,6 +318,7 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                 };
                 let (x, w) = g.inner(c);
                 let mut top = g.pad_y;
+                items.push(Item::Begin(Role::Cell));
                 for p in &cell[range] {
                     let area = (x + p.indent, w - p.indent);
                     cell_run(
@@ -321,7 +334,9 @@ pub(crate) fn rows(ctx: &Ctx, g: &Geometry, max_h: f32) -> Result<Vec<Block>, La
                     )?;
                     top += p.lh;
                 }
+                items.push(Item::End);
             }
+            items.push(Item::End);
             if ctx.template.table.rules {
                 hline(&mut items, 0.0, ctx.width, height, ctx.rule, 0.5);
             }

@@ -18,7 +18,7 @@
 
 use std::io::Write;
 
-use printpdf::{Color, Op, PaintMode, PdfFontHandle, TextItem, WindingOrder};
+use printpdf::{Color, DictItem, Op, PaintMode, PdfFontHandle, TextItem, WindingOrder};
 
 use super::PdfError;
 use super::fonts::resource_name;
@@ -113,6 +113,20 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
         }
     }
     out.extend_from_slice(&buf[i..]);
+}
+
+/// `/Name`, with the bytes a name cannot hold written `#XX` (as lopdf does).
+fn name(out: &mut Vec<u8>, n: &[u8]) {
+    out.push(b'/');
+    for &b in n {
+        if b" \t\n\r\x0C()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
+            out.push(b'#');
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0x0F)]);
+        } else {
+            out.push(b);
+        }
+    }
 }
 
 fn nums(out: &mut Vec<u8>, vs: &[f32], op: &[u8]) {
@@ -272,6 +286,36 @@ pub(super) fn encode(ops: &[Op], glyphs: &GlyphMaps<'_>) -> Result<Vec<u8>, PdfE
                 out.extend_from_slice(id.0.as_bytes());
                 out.extend_from_slice(b" Do\nQ\n");
             }
+            Op::BeginMarkedContent { tag } => {
+                name(&mut out, tag.as_bytes());
+                out.extend_from_slice(b" BMC\n");
+            }
+            Op::BeginMarkedContentWithProperties { tag, properties } => {
+                name(&mut out, tag.as_bytes());
+                out.push(b' ');
+                let DictItem::Dict { map } = properties else {
+                    return Err(unsupported(
+                        "marked-content properties other than a dictionary",
+                    ));
+                };
+                out.extend_from_slice(b"<<");
+                for (key, value) in map {
+                    name(&mut out, key.as_bytes());
+                    match value {
+                        DictItem::Int(n) => {
+                            out.push(b' ');
+                            if *n < 0 {
+                                out.push(b'-');
+                            }
+                            uint(&mut out, n.unsigned_abs());
+                        }
+                        DictItem::Name(n) => name(&mut out, n),
+                        _ => return Err(unsupported("marked-content property value")),
+                    }
+                }
+                out.extend_from_slice(b">> BDC\n");
+            }
+            Op::EndMarkedContent => out.extend_from_slice(b"EMC\n"),
             _ => return Err(unsupported("operator")),
         }
     }

@@ -26,6 +26,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::PdfError;
 use super::identity::StableHasher;
+use super::tags::Tree;
 use crate::font::FontFace;
 use crate::font::fonts;
 use crate::layout::document::{Document, Item};
@@ -53,6 +54,9 @@ pub(super) struct Subset {
     to_unicode: (Vec<u8>, Vec<u8>),
     /// The FontDescriptor without `/FontFile2`.
     descriptor: Dictionary,
+    /// The `/CIDSet` bit string: one set bit per glyph of the subset program
+    /// (CIDs 0‥n−1, Identity mapping).
+    cid_set: Vec<u8>,
     /// The CIDFontType2 dictionary without `/FontDescriptor`.
     cid_font: Dictionary,
     /// Subset glyph id → advance in font units, for tests.
@@ -63,8 +67,15 @@ pub(super) struct Subset {
 }
 
 impl Subset {
-    /// Adds the font's objects to `doc`; returns the Type0 font's id.
-    pub(super) fn add_to(&self, doc: &mut lopdf::Document, compress: bool) -> ObjectId {
+    /// Adds the font's objects to `doc`; returns the Type0 font's id. With
+    /// `cid_set` the descriptor gets a `/CIDSet` (required by PDF/A-1 for
+    /// subset CID fonts, allowed when correct by PDF/A-2 and -3).
+    pub(super) fn add_to(
+        &self,
+        doc: &mut lopdf::Document,
+        compress: bool,
+        cid_set: bool,
+    ) -> ObjectId {
         let cff = self.cff;
         let stream = |pair: &(Vec<u8>, Vec<u8>), length1: bool| {
             let mut dict = Dictionary::new();
@@ -86,6 +97,12 @@ impl Subset {
             if self.cff { "FontFile3" } else { "FontFile2" },
             Object::Reference(program),
         );
+        if cid_set {
+            let set = doc.add_object(
+                Stream::new(Dictionary::new(), self.cid_set.clone()).with_compression(false),
+            );
+            descriptor.set("CIDSet", Object::Reference(set));
+        }
         let descriptor = doc.add_object(descriptor);
         let mut cid_font = self.cid_font.clone();
         cid_font.set("FontDescriptor", Object::Reference(descriptor));
@@ -113,8 +130,9 @@ pub(super) struct Usage {
 
 impl Usage {
     /// Collects the glyphs of every text run, failing on a character the
-    /// run's face cannot draw.
-    pub(super) fn collect(doc: &Document) -> Result<Usage, PdfError> {
+    /// run's face cannot draw; with `tags`, the space of the runs drawn with a
+    /// trailing space too.
+    pub(super) fn collect(doc: &Document, tags: Option<&Tree>) -> Result<Usage, PdfError> {
         let set = fonts();
         let mut usage = Usage::default();
         for (p, page) in doc.pages.iter().enumerate() {
@@ -139,6 +157,13 @@ impl Usage {
                     if let Some(flag) = used.get_mut(usize::from(gid)) {
                         *flag = true;
                     }
+                }
+                if tags.is_some_and(|t| t.spaced(p, i))
+                    && draws_space(run.face)
+                    && let Some(gid) = face.glyph_id(' ')
+                    && let Some(flag) = used.get_mut(usize::from(gid))
+                {
+                    *flag = true;
                 }
             }
         }
@@ -169,6 +194,13 @@ impl Usage {
             })
             .unwrap_or_default()
     }
+}
+
+/// Whether `face` has a space glyph: a tagged run's trailing space (which
+/// separates words for text extraction) is drawn only in a face that has
+/// one, such as every bundled text face but not the emoji face.
+pub(super) fn draws_space(face: FontFace) -> bool {
+    fonts().face(face).glyph_id(' ').is_some()
 }
 
 type CacheKey = (FontFace, Vec<u16>);
@@ -227,6 +259,16 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
                 message: e.to_string(),
             }
         })?;
+    let num_glyphs = ttf_parser::Face::parse(&program, 0)
+        .map_err(|e| PdfError::Subset {
+            face: face_id,
+            message: format!("the subset does not parse: {e}"),
+        })?
+        .number_of_glyphs();
+    let mut cid_set = vec![0u8; usize::from(num_glyphs).div_ceil(8)];
+    for gid in 0..usize::from(num_glyphs) {
+        cid_set[gid / 8] |= 0x80 >> (gid % 8);
+    }
 
     // The tag: six capitals derived from the face and glyph set.
     let mut h = StableHasher::new();
@@ -320,6 +362,7 @@ fn make_subset(face_id: FontFace, glyphs: &[u16]) -> Result<Subset, PdfError> {
         program: (program, program_deflated),
         to_unicode: (cmap, cmap_deflated),
         descriptor,
+        cid_set,
         cid_font,
         widths,
         cff: face.is_cff(),
@@ -422,5 +465,8 @@ mod tests {
         assert_eq!(s.program, again.program);
         let other = make_subset(FontFace::Regular, &sorted[1..]).unwrap();
         assert_ne!(s.base_font, other.base_font);
+        // CIDSet: one bit for each of the program's 9 glyphs (.notdef + 8).
+        assert_eq!(parsed.number_of_glyphs(), 9);
+        assert_eq!(s.cid_set, [0xFF, 0x80]);
     }
 }

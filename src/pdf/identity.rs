@@ -113,11 +113,17 @@ pub(super) const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 /// Overwrites the two zero `/ID` strings in the trailer of `pdf` with the
 /// identity hashes (see the module docs).
 pub(super) fn patch_file_id(pdf: &mut [u8], ident: &str) -> Result<(), PdfError> {
-    let needle = [b'0'; 32];
+    // `<` 32 zeros `>`: the hex strings, in the trailer or in the dictionary
+    // of a cross-reference stream (whose binary data follows it).
+    let mut needle = [b'0'; 34];
+    needle[0] = b'<';
+    needle[33] = b'>';
     let second = rfind(pdf, &needle, pdf.len())
-        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?;
-    let first = rfind(pdf, &needle, second)
-        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?;
+        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?
+        + 1;
+    let first = rfind(pdf, &needle, second - 1)
+        .ok_or_else(|| PdfError::Structure("trailer /ID placeholder not found".into()))?
+        + 1;
 
     let mut content = StableHasher::new();
     content.update(ident.as_bytes());
@@ -149,22 +155,35 @@ fn write_hex(out: &mut [u8], bytes: &[u8; 16]) {
     }
 }
 
-/// A PDF date (`D:YYYYMMDDHHmmSSZ`, UTC) for seconds since the Unix epoch.
-pub(super) fn pdf_date(unix: i64) -> Result<String, PdfError> {
-    use chrono::{Datelike, Timelike};
+/// `/Creator` and `xmp:CreatorTool`.
+pub(super) const CREATOR: &str = "kravia-invoice";
+
+/// `/Producer` and `pdf:Producer`.
+pub(super) const PRODUCER: &str = concat!(
+    "kravia-invoice ",
+    env!("CARGO_PKG_VERSION"),
+    " (printpdf 0.12.8)"
+);
+
+fn utc(unix: i64) -> Result<chrono::DateTime<chrono::Utc>, PdfError> {
+    use chrono::Datelike;
     let t = chrono::DateTime::from_timestamp(unix, 0).ok_or(PdfError::Date(unix))?;
     if !(0..=9999).contains(&t.year()) {
         return Err(PdfError::Date(unix));
     }
-    Ok(format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    ))
+    Ok(t)
+}
+
+/// A PDF date (`D:YYYYMMDDHHmmSS+00'00'`, UTC) for seconds since the Unix
+/// epoch. The offset is written out rather than as `Z`: PDFBox Preflight
+/// reads `Z` as a mismatch with the XMP date.
+pub(super) fn pdf_date(unix: i64) -> Result<String, PdfError> {
+    Ok(utc(unix)?.format("D:%Y%m%d%H%M%S+00'00'").to_string())
+}
+
+/// The same instant as an XMP date (`YYYY-MM-DDTHH:mm:ss+00:00`).
+pub(super) fn xmp_date(unix: i64) -> Result<String, PdfError> {
+    Ok(utc(unix)?.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
 }
 
 /// A PDF text string: a literal when printable ASCII, else UTF-16BE with BOM.
@@ -195,15 +214,8 @@ pub(super) fn info_dict(meta: &Metadata) -> Result<Dictionary, PdfError> {
     if !meta.subject.is_empty() {
         d.set("Subject", text_string(&meta.subject));
     }
-    d.set("Creator", text_string("kravia-invoice"));
-    d.set(
-        "Producer",
-        text_string(concat!(
-            "kravia-invoice ",
-            env!("CARGO_PKG_VERSION"),
-            " (printpdf 0.12.8)"
-        )),
-    );
+    d.set("Creator", text_string(CREATOR));
+    d.set("Producer", text_string(PRODUCER));
     d.set(
         "CreationDate",
         Object::String(date.clone().into_bytes(), StringFormat::Literal),
@@ -248,9 +260,14 @@ mod tests {
 
     #[test]
     fn dates_are_utc_pdf_dates() {
-        assert_eq!(pdf_date(0).unwrap(), "D:19700101000000Z");
-        assert_eq!(pdf_date(1_717_243_199).unwrap(), "D:20240601115959Z");
+        assert_eq!(pdf_date(0).unwrap(), "D:19700101000000+00'00'");
+        assert_eq!(pdf_date(1_717_243_199).unwrap(), "D:20240601115959+00'00'");
+        assert_eq!(
+            xmp_date(1_717_243_199).unwrap(),
+            "2024-06-01T11:59:59+00:00"
+        );
         assert!(matches!(pdf_date(i64::MAX), Err(PdfError::Date(_))));
+        assert!(matches!(xmp_date(-62_167_219_201), Err(PdfError::Date(_))));
     }
 
     #[test]

@@ -2,16 +2,21 @@
 //! returns the file's bytes.
 //!
 //! ```text
-//! Document ─► page::build ─► Vec<printpdf::Op> per page (y flipped, 0.01 pt grid)
-//!    │                         │ content::encode (byte-identical to printpdf's
-//!    │                         ▼ own serialization of these ops; tested)
-//!    │                      content streams
+//! Document ─► tags::Tree::build (structure groups → elements, owner per item)
+//!    │
+//!    ├─► page::build ─► Vec<printpdf::Op> per page (y flipped, 0.01 pt grid,
+//!    │                  │ marked content BDC/EMC per owner)
+//!    │                  │ content::encode (byte-identical to printpdf's
+//!    │                  ▼ own serialization of these ops; tested)
+//!    │               content streams
 //!    ├─► fonts::Usage ─► fonts::subset (subsetter; Type0 objects, cached)
 //!    ├─► image::add (XObject + SMask, cached)
 //!    └─► printpdf::PdfDocument::to_lopdf_document (catalog, page tree, pages)
 //!                   │
-//!                   ▼ lopdf: fonts, images, contents, /Info, compression
-//!                 save ─► /ID from the bytes ─► Vec<u8>
+//!                   ▼ lopdf: fonts, images, contents, /Info, compression,
+//!                   │ structure tree, XMP, output intent, attachments
+//!                 writer::save (tagged: object stream + xref stream)
+//!                   or lopdf save (untagged) ─► /ID from the bytes ─► Vec<u8>
 //! ```
 //!
 //! printpdf provides the drawing model (its [`Op`]s) and the document
@@ -40,20 +45,36 @@
 //!   are pure functions of their keys and change speed, never bytes.
 //! * **Images**: RGB, or RGBA with the alpha channel as a soft mask (`/SMask`).
 //! * **Metadata**: `/Title`, `/Author`, `/Subject` from [`Metadata`], `/Creator`
-//!   `kravia-invoice`, creation and modification date; no empty
+//!   `kravia-invoice`, creation and modification date (`D:…+00'00'`); no empty
 //!   `GTS_PDFXVersion` (which made `pdfinfo` report PDF/X).
+//! * **Tagged PDF/UA-1** ([`PdfOptions::tagged`], `tags.rs`, `writer.rs`):
+//!   the structure tree from the layout's groups, marked content, `/Lang`,
+//!   `/MarkInfo`, XMP with `pdfuaid`; non-stream objects in one compressed
+//!   object stream.
+//! * **PDF/A-3** ([`PdfOptions::pdfa`], `pdfa.rs`, `xmp.rs`): an XMP packet
+//!   with `pdfaid` (level A when tagged, else B) whose values equal the
+//!   `/Info` entries, an sRGB output intent (the profile in `assets/icc/`), a
+//!   `/CIDSet` per font.
+//! * **Attachments** ([`PdfOptions::attachments`], `attach.rs`): embedded
+//!   files listed as associated files (`/AF`, `/AFRelationship`) and in the
+//!   `/EmbeddedFiles` name tree, e.g. the UBL of a hybrid e-invoice.
 //!
 //! [`Metadata`]: crate::layout::document::Metadata
 //! [`Op`]: printpdf::Op
 
+mod attach;
 mod content;
 mod fonts;
 mod identity;
 mod image;
 mod page;
+mod pdfa;
 mod stream;
+mod tags;
 #[cfg(test)]
 mod tests;
+mod writer;
+mod xmp;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
@@ -61,21 +82,39 @@ use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions, PdfWarnMsg};
 use crate::font::FontFace;
 use crate::layout::document::{Document, Item};
 
+pub use attach::{AfRelationship, Attachment};
 #[doc(hidden)]
 pub use fonts::clear_subset_cache;
 
 /// Output switches for [`write`].
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
-    /// Flate-compress content streams, font programs and CMaps (default
-    /// `true`). `false` leaves them readable for debugging; images are always
-    /// compressed.
+    /// Flate-compress content streams, font programs, CMaps and attachments
+    /// (default `true`). `false` leaves them readable for debugging; images
+    /// and the ICC profile are always compressed.
     pub compress: bool,
+    /// Write a PDF/A-3 archive file (ISO 19005-3): XMP metadata with
+    /// `pdfaid`, an sRGB output intent, Info and XMP agreeing; conformance
+    /// level A when tagged, else B (default `false`).
+    pub pdfa: bool,
+    /// Write a tagged PDF/UA-1 file (ISO 14289-1): the structure tree from the
+    /// layout's groups, marked content, `/Lang`, `/MarkInfo`, XMP with
+    /// `pdfuaid` (default `true`). `false` writes the untagged file (and
+    /// ignores the groups).
+    pub tagged: bool,
+    /// Files to embed as associated files of the document (`/AF`), e.g. the
+    /// UBL e-invoice of a hybrid invoice ([`Attachment::xml`]).
+    pub attachments: Vec<Attachment>,
 }
 
 impl Default for PdfOptions {
     fn default() -> Self {
-        PdfOptions { compress: true }
+        PdfOptions {
+            compress: true,
+            pdfa: false,
+            tagged: true,
+            attachments: Vec::new(),
+        }
     }
 }
 
@@ -162,6 +201,14 @@ pub enum PdfError {
     /// The creation time cannot be written as a PDF date.
     #[error("pdf: creation time {0} (unix seconds) is outside the years 0–9999")]
     Date(i64),
+    /// An attachment cannot be embedded.
+    #[error("pdf: attachment {name:?}: {reason}")]
+    Attachment {
+        /// The attachment's file name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The document printpdf produced does not have the expected shape.
     #[error("pdf: unexpected document structure: {0}")]
     Structure(String),
@@ -175,7 +222,13 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
     if doc.pages.is_empty() {
         return Err(PdfError::NoPages);
     }
-    let usage = fonts::Usage::collect(doc)?;
+    attach::validate(&options.attachments)?;
+    let tree = if options.tagged {
+        Some(tags::Tree::build(doc)?)
+    } else {
+        None
+    };
+    let usage = fonts::Usage::collect(doc, tree.as_ref())?;
     let images_used = images_used(doc)?;
 
     // 1. Fonts: one subset per used face.
@@ -191,14 +244,17 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
         glyph_maps.set(*face, &subset.remap);
     }
 
-    // 2. Pages: layout items → printpdf ops → content streams.
+    // 2. Pages: layout items → printpdf ops → content streams, with marked
+    //    content for the structure tree when tagged.
     let mut contents = Vec::with_capacity(doc.pages.len());
     let mut pages = Vec::with_capacity(doc.pages.len());
+    let mut mcids = Vec::with_capacity(doc.pages.len());
     for (i, p) in doc.pages.iter().enumerate() {
-        let mut page = page::build(i + 1, p)?;
+        let (mut page, page_mcids) = page::build(i + 1, p, tree.as_ref())?;
         contents.push(content::encode(&page.ops, &glyph_maps)?);
         page.ops.clear();
         pages.push(page);
+        mcids.push(page_mcids);
     }
 
     // 3. printpdf: the document skeleton.
@@ -226,7 +282,7 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
     let resources = Resources::find(&lo)?;
     let mut font_dict = Dictionary::new();
     for (face, subset) in &subsets {
-        let id = subset.add_to(&mut lo, options.compress);
+        let id = subset.add_to(&mut lo, options.compress, options.pdfa);
         font_dict.set(fonts::resource_name(*face), Object::Reference(id));
     }
     lo.objects
@@ -252,16 +308,52 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
             lo.trailer.set("Info", Object::Reference(id));
         }
     }
-    set_catalog(&mut lo)?;
+    let mut catalog = Catalog::default();
+    let mut raw = Vec::new();
+    if let Some(tree) = &tree {
+        let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
+        let (root, elems) = tree.write(&mut lo, &page_ids, &mcids)?;
+        catalog.struct_tree = Some(root);
+        raw = elems;
+        catalog.lang = Some(doc.metadata.lang.as_str()).filter(|l| !l.is_empty());
+    }
+    if options.pdfa {
+        catalog.output_intents = Some(pdfa::output_intents(&mut lo)?);
+    }
+    if options.pdfa || options.tagged {
+        let claims = xmp::Claims {
+            pdfa: options
+                .pdfa
+                .then_some((3, if options.tagged { 'A' } else { 'B' })),
+            pdfua: options.tagged,
+        };
+        let packet = xmp::packet(&doc.metadata, claims, &doc.metadata.lang)?;
+        // PDF/A forbids a filter on the metadata stream (ISO 19005-3 6.6.2.1).
+        let compress = options.compress && !options.pdfa;
+        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet, compress)?);
+    }
+    catalog.files = attach::add(
+        &mut lo,
+        &options.attachments,
+        doc.metadata.created_unix,
+        options.compress,
+    )?;
+    set_catalog(&mut lo, catalog)?;
     lo.version = "1.7".into();
     let placeholder = Object::String(identity::ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
-    lo.renumber_objects();
 
-    // 5. Serialize, then derive the /ID from the bytes.
-    let mut out = Vec::with_capacity(32 * 1024);
-    lo.save_to(&mut out)?;
+    // 5. Serialize, then derive the /ID from the bytes. A tagged file keeps
+    //    its many small structure elements in a compressed object stream.
+    let mut out = if tree.is_some() {
+        writer::save(&lo, raw, options.compress)?
+    } else {
+        lo.renumber_objects();
+        let mut out = Vec::with_capacity(32 * 1024);
+        lo.save_to(&mut out)?;
+        out
+    };
     identity::patch_file_id(&mut out, &doc.metadata.ident)?;
     Ok(out)
 }
@@ -400,8 +492,24 @@ fn drop_empty_resources(lo: &mut lopdf::Document, res: &Resources) {
     }
 }
 
-/// Sets `/ViewerPreferences << /DisplayDocTitle true >>` on the catalog.
-fn set_catalog(lo: &mut lopdf::Document) -> Result<(), PdfError> {
+/// What goes into the catalog besides printpdf's entries.
+#[derive(Default)]
+struct Catalog<'a> {
+    /// `/StructTreeRoot` (and `/MarkInfo`).
+    struct_tree: Option<ObjectId>,
+    /// `/Lang`.
+    lang: Option<&'a str>,
+    /// `/OutputIntents`.
+    output_intents: Option<Object>,
+    /// `/Metadata`.
+    metadata: Option<ObjectId>,
+    /// `/AF` and the `/EmbeddedFiles` name tree.
+    files: Option<(Object, Object)>,
+}
+
+/// Sets `/ViewerPreferences << /DisplayDocTitle true >>` and the entries of
+/// `extra` on the catalog.
+fn set_catalog(lo: &mut lopdf::Document, extra: Catalog<'_>) -> Result<(), PdfError> {
     let root = lo
         .trailer
         .get(b"Root")
@@ -413,5 +521,26 @@ fn set_catalog(lo: &mut lopdf::Document) -> Result<(), PdfError> {
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    if let Some(root) = extra.struct_tree {
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        let mut mark = Dictionary::new();
+        mark.set("Marked", true);
+        catalog.set("MarkInfo", Object::Dictionary(mark));
+    }
+    if let Some(lang) = extra.lang {
+        catalog.set("Lang", identity::text_string(lang));
+    }
+    if let Some(intents) = extra.output_intents {
+        catalog.set("OutputIntents", intents);
+    }
+    if let Some(id) = extra.metadata {
+        catalog.set("Metadata", Object::Reference(id));
+    }
+    if let Some((af, tree)) = extra.files {
+        catalog.set("AF", af);
+        let mut names = Dictionary::new();
+        names.set("EmbeddedFiles", tree);
+        catalog.set("Names", Object::Dictionary(names));
+    }
     Ok(())
 }

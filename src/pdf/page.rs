@@ -12,15 +12,17 @@
 //! positioned with a relative `Td`.
 
 use printpdf::{
-    Color, Line as PLine, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Polygon,
-    PolygonRing, Pt as PPt, Rect as PRect, TextItem, WindingOrder, XObjectId, XObjectTransform,
+    Color, DictItem, Line as PLine, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point,
+    Polygon, PolygonRing, Pt as PPt, Rect as PRect, TextItem, WindingOrder, XObjectId,
+    XObjectTransform,
 };
 
 use super::PdfError;
-use super::fonts::resource_name;
+use super::fonts::{draws_space, resource_name};
+use super::tags::{Owner, Tree};
 use crate::color::Rgb;
 use crate::font::FontFace;
-use crate::layout::document::{Image, Item, Line, Page, Path, Rect, TextRun};
+use crate::layout::document::{Artifact, Image, Item, Line, Page, Path, Rect, TextRun};
 
 /// Integer hundredths of a point.
 type Hund = i64;
@@ -30,8 +32,15 @@ pub(super) fn image_id(index: usize) -> XObjectId {
     XObjectId(format!("Im{index}"))
 }
 
-/// Converts one page (`number` is 1-based, for errors).
-pub(super) fn build(number: usize, page: &Page) -> Result<PdfPage, PdfError> {
+/// Converts one page (`number` is 1-based, for errors). With `tags` (the
+/// document's structure tree), every drawn item is wrapped in marked content
+/// for its owner; the second value then holds each item's MCID (`u32::MAX`
+/// for none), else it is empty.
+pub(super) fn build(
+    number: usize,
+    page: &Page,
+    tags: Option<&Tree>,
+) -> Result<(PdfPage, Vec<u32>), PdfError> {
     let width = to_hund(page.width.0);
     let height = to_hund(page.height.0);
     let (Some(width), Some(height)) = (width, height) else {
@@ -58,18 +67,34 @@ pub(super) fn build(number: usize, page: &Page) -> Result<PdfPage, PdfError> {
         line_width: None,
         font: None,
         text_at: None,
+        marks: tags.map(|tree| Marks {
+            tree,
+            owners: tree.owners(number - 1),
+            owner: Owner::Marker,
+            open: None,
+            in_text: false,
+            mcid: 0,
+            next_mcid: 0,
+            item_mcids: vec![u32::MAX; page.items.len()],
+        }),
     };
     for (i, item) in page.items.iter().enumerate() {
         w.item = i;
+        if let Some(m) = &mut w.marks {
+            m.owner = m.owners.get(i).copied().unwrap_or(Owner::Marker);
+        }
         match item {
             Item::Text(run) => w.text(run)?,
             Item::Rect(rect) => w.rect(rect)?,
             Item::Line(line) => w.line(line)?,
             Item::Image(image) => w.image(image)?,
             Item::Path(path) => w.path(path)?,
+            Item::Begin(_) | Item::End => {}
         }
     }
     w.end_text();
+    w.close_mark();
+    let mcids = w.marks.take().map(|m| m.item_mcids).unwrap_or_default();
     let media = PRect {
         x: PPt(0.0),
         y: PPt(0.0),
@@ -78,12 +103,15 @@ pub(super) fn build(number: usize, page: &Page) -> Result<PdfPage, PdfError> {
         mode: None,
         winding_order: None,
     };
-    Ok(PdfPage {
-        media_box: media.clone(),
-        trim_box: media.clone(),
-        crop_box: media,
-        ops: w.ops,
-    })
+    Ok((
+        PdfPage {
+            media_box: media.clone(),
+            trim_box: media.clone(),
+            crop_box: media,
+            ops: w.ops,
+        },
+        mcids,
+    ))
 }
 
 fn to_hund(v: f32) -> Option<Hund> {
@@ -113,7 +141,7 @@ fn color(c: Rgb) -> Color {
     })
 }
 
-struct Writer {
+struct Writer<'t> {
     page: usize,
     item: usize,
     /// Page height, for the flip.
@@ -125,9 +153,29 @@ struct Writer {
     font: Option<(FontFace, Hund)>,
     /// Inside `BT`: the start of the current text line (PDF coordinates).
     text_at: Option<(Hund, Hund)>,
+    /// Marked content, when the document is tagged.
+    marks: Option<Marks<'t>>,
 }
 
-impl Writer {
+/// The marked-content state of a page.
+struct Marks<'t> {
+    tree: &'t Tree,
+    /// Every item's owner.
+    owners: &'t [Owner],
+    /// The current item's owner.
+    owner: Owner,
+    /// The owner of the open marked-content sequence.
+    open: Option<Owner>,
+    /// Whether the open sequence began inside `BT` (then it ends before `ET`).
+    in_text: bool,
+    /// The open sequence's MCID.
+    mcid: u32,
+    next_mcid: u32,
+    /// Per item: its MCID, `u32::MAX` for none.
+    item_mcids: Vec<u32>,
+}
+
+impl Writer<'_> {
     fn coord(&self, v: f32, what: &'static str) -> Result<Hund, PdfError> {
         to_hund(v).ok_or(PdfError::NonFinite {
             page: self.page,
@@ -161,7 +209,84 @@ impl Writer {
 
     fn end_text(&mut self) {
         if self.text_at.take().is_some() {
+            // A sequence begun inside this text object ends inside it.
+            if let Some(m) = &mut self.marks
+                && m.open.is_some()
+                && m.in_text
+            {
+                m.open = None;
+                self.ops.push(Op::EndMarkedContent);
+            }
             self.ops.push(Op::EndTextSection);
+        }
+    }
+
+    /// Ends the open marked-content sequence (after `ET` when it began
+    /// outside the text object).
+    fn close_mark(&mut self) {
+        let Some(m) = &mut self.marks else { return };
+        if m.open.take().is_some() {
+            if !m.in_text && self.text_at.take().is_some() {
+                self.ops.push(Op::EndTextSection);
+            }
+            self.ops.push(Op::EndMarkedContent);
+        }
+    }
+
+    /// Called by every drawing method just before it emits its operators:
+    /// puts the item in a marked-content sequence of its owner, opening one
+    /// when the owner changes. Text goes inside `BT` (the sequence opens in
+    /// the text object, so runs share it); graphics outside.
+    fn enter(&mut self, text: bool) {
+        let Some(m) = &self.marks else { return };
+        let owner = m.owner;
+        if owner == Owner::Marker {
+            return;
+        }
+        if !text {
+            self.end_text();
+        }
+        let same = self.marks.as_ref().is_some_and(|m| m.open == Some(owner));
+        if !same {
+            self.close_mark();
+            if text && self.text_at.is_none() {
+                self.ops.push(Op::StartTextSection);
+                self.text_at = Some((0, 0));
+            }
+            let in_text = self.text_at.is_some();
+            let Some(m) = &mut self.marks else { return };
+            let op = match owner {
+                Owner::Elem(e) => {
+                    m.mcid = m.next_mcid;
+                    m.next_mcid += 1;
+                    let mut map = std::collections::BTreeMap::new();
+                    map.insert("MCID".to_owned(), DictItem::Int(i64::from(m.mcid)));
+                    Op::BeginMarkedContentWithProperties {
+                        tag: m.tree.kind_name(e).to_owned(),
+                        properties: DictItem::Dict { map },
+                    }
+                }
+                Owner::Artifact(Artifact::Pagination) => {
+                    let mut map = std::collections::BTreeMap::new();
+                    map.insert("Type".to_owned(), DictItem::Name(b"Pagination".to_vec()));
+                    Op::BeginMarkedContentWithProperties {
+                        tag: "Artifact".to_owned(),
+                        properties: DictItem::Dict { map },
+                    }
+                }
+                Owner::Artifact(Artifact::Layout) | Owner::Marker => Op::BeginMarkedContent {
+                    tag: "Artifact".to_owned(),
+                },
+            };
+            m.open = Some(owner);
+            m.in_text = in_text;
+            self.ops.push(op);
+        }
+        if let Some(m) = &mut self.marks
+            && let Owner::Elem(_) = owner
+            && let Some(slot) = m.item_mcids.get_mut(self.item)
+        {
+            *slot = m.mcid;
         }
     }
 
@@ -173,6 +298,7 @@ impl Writer {
         let y = self.coord(run.y.0, "text baseline")?;
         let size = self.coord(run.size.0, "font size")?;
         let y = self.flip(y);
+        self.enter(true);
         let (from_x, from_y) = match self.text_at {
             Some(at) => at,
             None => {
@@ -197,8 +323,21 @@ impl Writer {
             },
         });
         self.text_at = Some((x, y));
+        let spaced = self
+            .marks
+            .as_ref()
+            .is_some_and(|m| m.tree.spaced(self.page - 1, self.item))
+            && draws_space(run.face);
+        let text = if spaced {
+            let mut t = String::with_capacity(run.text.len() + 1);
+            t.push_str(&run.text);
+            t.push(' ');
+            t
+        } else {
+            run.text.clone()
+        };
         self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(run.text.clone())],
+            items: vec![TextItem::Text(text)],
         });
         Ok(())
     }
@@ -218,6 +357,7 @@ impl Writer {
             Some((c, width)) => Some((c, self.coord(width.0, "stroke width")?)),
             None => None,
         };
+        self.enter(false);
         self.end_text();
         if let Some(c) = r.fill {
             self.set_fill(c);
@@ -244,6 +384,7 @@ impl Writer {
         let x2 = self.coord(l.x2.0, "line x2")?;
         let y2 = self.coord(l.y2.0, "line y2")?;
         let width = self.coord(l.width.0, "line width")?;
+        self.enter(false);
         self.end_text();
         self.set_stroke(l.color, width);
         let point = |x: Hund, y: Hund| LinePoint {
@@ -264,6 +405,7 @@ impl Writer {
         let y = self.coord(img.y.0, "image y")?;
         let w = self.coord(img.width.0, "image width")?;
         let h = self.coord(img.height.0, "image height")?;
+        self.enter(false);
         self.end_text();
         // The image XObject is the unit square; scale it to the box and move
         // it to the box's bottom-left corner. printpdf wraps it in `q … Q`.
@@ -305,6 +447,7 @@ impl Writer {
         if rings.is_empty() {
             return Ok(());
         }
+        self.enter(false);
         self.end_text();
         self.set_fill(path.fill);
         self.ops.push(Op::DrawPolygon {

@@ -34,6 +34,16 @@ fn temp_pdf(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The file's objects as text: loaded (object streams unpacked), every stream
+/// decompressed, saved plainly.
+fn plain_text(bytes: &[u8]) -> String {
+    let mut lo = lopdf::Document::load_mem(bytes).unwrap();
+    lo.decompress();
+    let mut out = Vec::new();
+    lo.save_to(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn run(cmd: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(cmd).args(args).output().unwrap();
     let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -52,8 +62,11 @@ fn same_document_same_bytes() {
     assert_eq!(a, c, "a cold subset cache must not change bytes");
     assert!(a.starts_with(b"%PDF-1.7"));
     // No clock, no randomness: only what the document says.
-    let s = String::from_utf8_lossy(&a);
-    assert!(s.contains("/CreationDate(D:20240601000000Z)"), "dates");
+    let s = plain_text(&a);
+    assert!(
+        s.contains("/CreationDate(D:20240601000000+00'00')"),
+        "dates"
+    );
     assert!(!s.contains("GTS_PDFX"));
 
     // Any change in content changes the second /ID, never the first.
@@ -203,7 +216,14 @@ fn long_document_has_four_pages() {
 #[test]
 fn uncompressed_output_is_readable_and_valid() {
     let doc = sample(3);
-    let bytes = write(&doc, &PdfOptions { compress: false }).unwrap();
+    let bytes = write(
+        &doc,
+        &PdfOptions {
+            compress: false,
+            ..PdfOptions::default()
+        },
+    )
+    .unwrap();
     let s = String::from_utf8_lossy(&bytes);
     // Short decimals, flipped y: the blue band (top 80 pt) starts at 761.89.
     assert!(s.contains("0 761.89 595.28 80 re"), "band");
@@ -414,7 +434,9 @@ fn content_encoder_matches_printpdf() {
         stroke: Some((Rgb(4, 5, 6), Pt(0.25))),
     }));
 
-    let usage = fonts::Usage::collect(&doc).unwrap();
+    // With marked content (BDC/BMC/EMC) for the structure tree.
+    let tree = Some(tags::Tree::build(&doc).unwrap());
+    let usage = fonts::Usage::collect(&doc, tree.as_ref()).unwrap();
     let mut pdf = printpdf::PdfDocument::new("x");
     let mut subsets = Vec::new();
     for face in usage.faces() {
@@ -431,7 +453,7 @@ fn content_encoder_matches_printpdf() {
     }
     let mut ours = Vec::new();
     for (i, p) in doc.pages.iter().enumerate() {
-        let page = page::build(i + 1, p).unwrap();
+        let (page, _) = page::build(i + 1, p, tree.as_ref()).unwrap();
         ours.push(content::encode(&page.ops, &maps).unwrap());
         pdf.pages.push(page);
     }
@@ -501,4 +523,63 @@ fn same_bytes_across_processes() {
             .unwrap_or_else(|| panic!("child printed no hash:\n{stdout}"));
         assert_eq!(theirs, ours);
     }
+}
+
+/// PDF/A-3: deterministic, the parts are in place, nothing else changes,
+/// and qpdf is content. (The PDF/A checkers run in `tests/it/pdfa.rs`.)
+#[test]
+fn pdfa_adds_metadata_intent_and_files_and_nothing_else() {
+    let doc = sample(20);
+    let plain = write(&doc, &PdfOptions::default()).unwrap();
+    let options = PdfOptions {
+        pdfa: true,
+        attachments: vec![Attachment::xml(
+            "2024-0042.xml",
+            "UBL",
+            b"<Invoice>\xc3\xa6</Invoice>".to_vec(),
+        )],
+        ..PdfOptions::default()
+    };
+    let a = write(&doc, &options).unwrap();
+    assert_eq!(a, write(&doc, &options).unwrap());
+    let s = plain_text(&a);
+    for needle in [
+        "/GTS_PDFA1",
+        "/DestOutputProfile",
+        "<pdfaid:part>3</pdfaid:part>",
+        "<pdfaid:conformance>A</pdfaid:conformance>",
+        "<pdfuaid:part>1</pdfuaid:part>",
+        "/AFRelationship/Alternative",
+        "/Subtype/text#2Fxml",
+        "/CIDSet",
+        "<xmp:CreateDate>2024-06-01T00:00:00+00:00</xmp:CreateDate>",
+    ] {
+        assert!(s.contains(needle), "{needle}");
+    }
+    // Untagged: level B, no PDF/UA claim.
+    let b = plain_text(
+        &write(
+            &doc,
+            &PdfOptions {
+                tagged: false,
+                ..options.clone()
+            },
+        )
+        .unwrap(),
+    );
+    assert!(b.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(!b.contains("pdfuaid") && !b.contains("/StructTreeRoot"));
+    // The pages draw exactly the same.
+    let content = |bytes: &[u8]| {
+        let lo = lopdf::Document::load_mem(bytes).unwrap();
+        let page = *lo.get_pages().get(&1).unwrap();
+        lo.get_page_content(page)
+    };
+    assert_eq!(content(&plain), content(&a));
+    let path = temp_pdf("pdfa", &a);
+    if tool("qpdf") {
+        let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+        assert!(ok, "{out}");
+    }
+    let _ = std::fs::remove_file(&path);
 }

@@ -15,7 +15,7 @@ use crate::brand::Brand;
 use crate::dintero::Envelope;
 use crate::layout::{self, Document, LayoutError};
 use crate::locale::Locale;
-use crate::pdf::{PdfError, PdfOptions};
+use crate::pdf::{Attachment, PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
 use crate::verify::invoice::VerifiedInvoice;
 use crate::verify::{Code, Finding, VerifyOptions};
@@ -253,6 +253,30 @@ impl Renderer {
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;
         Ok(crate::pdf::write(&doc, &self.pdf)?)
+    }
+
+    /// [`Renderer::render`] with `attachments` embedded as associated files
+    /// after those of the options, e.g. the invoice's own UBL e-invoice in a
+    /// PDF/A-3 hybrid invoice.
+    ///
+    /// # Errors
+    ///
+    /// As [`Renderer::render`]; [`PdfError::Attachment`] for an attachment
+    /// that cannot be embedded.
+    pub fn render_with_attachments(
+        &self,
+        invoice: &VerifiedInvoice,
+        attachments: &[Attachment],
+    ) -> Result<Vec<u8>, RenderError> {
+        if attachments.is_empty() {
+            return self.render(invoice);
+        }
+        let locale = self.locale_for(invoice);
+        let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
+        read_back(&doc, invoice, locale)?;
+        let mut pdf = self.pdf.clone();
+        pdf.attachments.extend_from_slice(attachments);
+        Ok(crate::pdf::write(&doc, &pdf)?)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::brand::Brand;
 use crate::color::Rgb;
 use crate::font::FontFace;
 use crate::layout::document::{
-    Document, Item, Line as RuleLine, Metadata, Page, Pt, Rect, TextRole, TextRun,
+    Artifact, Document, Item, Line as RuleLine, Metadata, Page, Pt, Rect, Role, TextRole, TextRun,
 };
 use crate::money::{Money, Quantity, VatRate};
 use crate::verify::invoice::{Line, LineKind, Totals, VatSummary, VerifiedInvoice};
@@ -295,18 +295,24 @@ pub fn qr(items: &mut Vec<Item>, x0: f32, y0: f32) {
     }
 }
 
-/// A Nordic invoice with `lines` order lines, 35 per page.
+/// A Nordic invoice with `lines` order lines, 35 per page, with structure:
+/// the title a heading, the facts a section, the lines one table across the
+/// pages (its header row repeated as an artifact), the QR code a figure, the
+/// page numbers artifacts.
 pub fn sample(lines: usize) -> Document {
     let per_page = 35;
     let pages = lines.div_ceil(per_page).max(1);
     let mut out = Vec::new();
     for p in 0..pages {
         let mut items = vec![fill(0.0, 0.0, A4.0, 80.0, BLUE)];
+        items.push(Item::Begin(Role::Heading(1)));
         if let Item::Text(mut t) = text(40.0, 50.0, FontFace::Bold, 22.0, "Nordlys AS – FAKTURA")
         {
             t.color = Rgb::WHITE;
             items.push(Item::Text(t));
         }
+        items.push(Item::End);
+        items.push(Item::Begin(Role::Section));
         items.push(text(
             40.0,
             110.0,
@@ -349,20 +355,39 @@ pub fn sample(lines: usize) -> Document {
             10.0,
             "Forfallsdato: 15. juni 2024",
         ));
+        items.push(Item::End);
         items.push(fill(40.0, 170.0, 515.28, 18.0, GREY));
+        if p == 0 {
+            items.push(Item::Begin(Role::Table));
+            items.push(Item::Begin(Role::TableHead));
+        } else {
+            items.push(Item::Begin(Role::Artifact(Artifact::Pagination)));
+        }
+        items.push(Item::Begin(Role::Row));
         for (x, h) in [
             (44.0, "Beskrivelse"),
             (300.0, "Antall"),
             (360.0, "Pris"),
             (430.0, "MVA"),
         ] {
+            items.push(Item::Begin(Role::HeaderCell));
             items.push(text(x, 183.0, FontFace::Bold, 9.0, h));
+            items.push(Item::End);
         }
+        items.push(Item::Begin(Role::HeaderCell));
         items.push(right(551.0, 183.0, FontFace::Bold, 9.0, "Beløp"));
+        items.push(Item::End);
+        items.push(Item::End);
+        items.push(Item::End);
+        if p == 0 {
+            items.push(Item::Begin(Role::TableBody));
+        }
         let first = p * per_page;
         let last = (first + per_page).min(lines);
         let mut y = 202.0;
         for n in first..last {
+            items.push(Item::Begin(Role::Row));
+            items.push(Item::Begin(Role::Cell));
             items.push(text(
                 44.0,
                 y,
@@ -370,6 +395,8 @@ pub fn sample(lines: usize) -> Document {
                 9.0,
                 &format!("Vare {n}: Ullgenser «Fjellrev» str. M, blå/grå"),
             ));
+            items.push(Item::End);
+            items.push(Item::Begin(Role::Cell));
             items.push(right(
                 330.0,
                 y,
@@ -377,6 +404,8 @@ pub fn sample(lines: usize) -> Document {
                 9.0,
                 &format!("{}", n % 7 + 1),
             ));
+            items.push(Item::End);
+            items.push(Item::Begin(Role::Cell));
             items.push(right(
                 420.0,
                 y,
@@ -384,7 +413,11 @@ pub fn sample(lines: usize) -> Document {
                 9.0,
                 &format!("1\u{202F}{:03},50", n * 37 % 1000),
             ));
+            items.push(Item::End);
+            items.push(Item::Begin(Role::Cell));
             items.push(right(460.0, y, FontFace::Regular, 9.0, "25\u{2009}%"));
+            items.push(Item::End);
+            items.push(Item::Begin(Role::Cell));
             items.push(right(
                 551.0,
                 y,
@@ -392,12 +425,16 @@ pub fn sample(lines: usize) -> Document {
                 9.0,
                 &format!("{}\u{202F}{:03},00 kr", n % 9 + 1, n * 53 % 1000),
             ));
+            items.push(Item::End);
+            items.push(Item::End);
             if n % 4 == 3 {
                 items.push(hline(40.0, 555.28, y + 4.0));
             }
             y += 14.0;
         }
         if p + 1 == pages {
+            items.push(Item::End);
+            items.push(Item::End);
             items.push(right(
                 551.0,
                 y + 16.0,
@@ -426,8 +463,13 @@ pub fn sample(lines: usize) -> Document {
                 9.0,
                 "Konto 8601.11.17947 · BIC DNBANOKKXXX",
             ));
+            items.push(Item::Begin(Role::Figure(
+                "QR: betal 12 345,67 kr til 8601.11.17947, KID 0004 2024 0042 7".into(),
+            )));
             qr(&mut items, 470.0, 722.0);
+            items.push(Item::End);
         }
+        items.push(Item::Begin(Role::Artifact(Artifact::Pagination)));
         items.push(right(
             555.28,
             826.0,
@@ -435,6 +477,7 @@ pub fn sample(lines: usize) -> Document {
             8.0,
             &format!("Side {} av {}", p + 1, pages),
         ));
+        items.push(Item::End);
         out.push(Page {
             width: Pt(A4.0),
             height: Pt(A4.1),
@@ -450,6 +493,7 @@ pub fn sample(lines: usize) -> Document {
             subject: "Faktura til Bjørn Ødegård".into(),
             created_unix: 1_717_200_000,
             ident: "923609016:2024-0042".into(),
+            lang: "nb".into(),
         },
     }
 }

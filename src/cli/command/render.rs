@@ -41,6 +41,7 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
     options.template = args.template.as_deref().map(TemplateSource::from_arg);
     options.verify.delivery_date = args.delivery_date;
     options.strict_glyphs = args.strict_glyphs;
+    options.pdf.pdfa = args.pdfa;
 
     let invoice = match verify_with(
         &docs.transaction,
