@@ -10,8 +10,10 @@
 //!   crash is recognisably the same message.
 //! * Webhook: `KRAVIA_INVOICE_WEBHOOK_URL`, `KRAVIA_INVOICE_WEBHOOK_SECRET`:
 //!   `POST` of `{"event": "invoice.issued", "invoice_number", "transaction_id",
-//!   "sha256", "pdf_url"}` with `Kravia-Signature: sha256=<hex>`, the
-//!   HMAC-SHA256 of the body with the secret. Any 2xx is delivered.
+//!   "sha256", "pdf_url"}` (for a credit note `"event": "credit_note.issued"`
+//!   with `"credit_number"` too, `invoice_number` naming the credited invoice)
+//!   with `Kravia-Signature: sha256=<hex>`, the HMAC-SHA256 of the body with
+//!   the secret. Any 2xx is delivered.
 
 use hmac::{Hmac, KeyInit, Mac};
 use lettre::message::header::ContentType;
@@ -51,11 +53,15 @@ impl std::fmt::Debug for Delivery {
     }
 }
 
-/// What one invoice delivery carries.
+/// What one delivery carries: an invoice, or a credit note.
 #[derive(Debug)]
 pub struct Outgoing<'a> {
-    /// The invoice number.
+    /// The invoice number (for a credit note: of the credited invoice).
     pub invoice_number: &'a str,
+    /// A credit note's own number; `None` for an invoice.
+    pub credit_number: Option<&'a str>,
+    /// The UBL e-invoice, attached beside the PDF.
+    pub ubl: Option<&'a [u8]>,
     /// The Dintero transaction id.
     pub transaction_id: &'a str,
     /// SHA-256 of the PDF.
@@ -141,21 +147,31 @@ impl Delivery {
             o.to.ok_or("the buyer has no e-mail address")?
                 .parse()
                 .map_err(|e| format!("the buyer's e-mail address: {e}"))?;
-        let (subject, body) = text(o.locale, o.invoice_number, o.seller);
+        let (subject, body, id, name) = match o.credit_number {
+            None => {
+                let (s, b) = text(o.locale, o.invoice_number, o.seller);
+                (s, b, message_id(o.invoice_number), o.invoice_number)
+            }
+            Some(c) => {
+                let (s, b) = credit_text(o.locale, c, o.invoice_number, o.seller);
+                (s, b, credit_message_id(c), c)
+            }
+        };
         let pdf_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+        let mut parts = MultiPart::mixed()
+            .singlepart(SinglePart::plain(body))
+            .singlepart(Attachment::new(format!("{name}.pdf")).body(o.pdf.to_vec(), pdf_type));
+        if let Some(xml) = o.ubl {
+            let xml_type = ContentType::parse("application/xml").map_err(|e| e.to_string())?;
+            parts = parts
+                .singlepart(Attachment::new(format!("{name}.xml")).body(xml.to_vec(), xml_type));
+        }
         let message = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(subject)
-            .message_id(Some(message_id(o.invoice_number)))
-            .multipart(
-                MultiPart::mixed()
-                    .singlepart(SinglePart::plain(body))
-                    .singlepart(
-                        Attachment::new(format!("{}.pdf", o.invoice_number))
-                            .body(o.pdf.to_vec(), pdf_type),
-                    ),
-            )
+            .message_id(Some(id))
+            .multipart(parts)
             .map_err(|e| format!("building the e-mail: {e}"))?;
         transport
             .send(message)
@@ -173,14 +189,18 @@ impl Delivery {
         let Some(w) = &self.webhook else {
             return Ok(());
         };
-        let body = serde_json::to_vec(&serde_json::json!({
+        let mut doc = serde_json::json!({
             "event": "invoice.issued",
             "invoice_number": o.invoice_number,
             "transaction_id": o.transaction_id,
             "sha256": o.sha256,
             "pdf_url": o.pdf_url,
-        }))
-        .map_err(|e| e.to_string())?;
+        });
+        if let Some(c) = o.credit_number {
+            doc["event"] = "credit_note.issued".into();
+            doc["credit_number"] = c.into();
+        }
+        let body = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
         let signature = sign(&w.secret, &body);
         let r = w
             .http
@@ -210,9 +230,18 @@ pub fn sign(secret: &[u8], body: &[u8]) -> String {
     }
 }
 
-/// `<INVOICE-NUMBER@kravia-invoice>`, the same for every send of one invoice.
+/// `<invoice.NUMBER@kravia-invoice>`, the same for every send of one invoice.
 pub fn message_id(invoice_number: &str) -> String {
-    let safe: String = invoice_number
+    format!("<invoice.{}@kravia-invoice>", safe(invoice_number))
+}
+
+/// `<credit.NUMBER@kravia-invoice>`, the same for every send of one credit note.
+pub fn credit_message_id(credit_number: &str) -> String {
+    format!("<credit.{}@kravia-invoice>", safe(credit_number))
+}
+
+fn safe(number: &str) -> String {
+    number
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
@@ -221,8 +250,7 @@ pub fn message_id(invoice_number: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("<invoice.{safe}@kravia-invoice>")
+        .collect()
 }
 
 /// Subject and body in the invoice's language.
@@ -255,6 +283,36 @@ pub fn text(locale: &str, number: &str, seller: &str) -> (String, String) {
     }
 }
 
+/// Subject and body of a credit note in the invoice's language.
+pub fn credit_text(locale: &str, credit: &str, invoice: &str, seller: &str) -> (String, String) {
+    match locale {
+        "nb" => (
+            format!("Kreditnota {credit} for faktura {invoice} fra {seller}"),
+            format!(
+                "Hei,\n\nfaktura {invoice} er kansellert. Vedlagt er kreditnota {credit}, som krediterer den.\nEt beløp som allerede er betalt, tilbakebetales av Kravia.\n\nVennlig hilsen\n{seller}\n"
+            ),
+        ),
+        "sv" => (
+            format!("Kreditfaktura {credit} för faktura {invoice} från {seller}"),
+            format!(
+                "Hej,\n\nfaktura {invoice} har makulerats. Bifogat finns kreditfaktura {credit}, som krediterar den.\nEtt belopp som redan har betalats återbetalas av Kravia.\n\nVänliga hälsningar\n{seller}\n"
+            ),
+        ),
+        "fi" => (
+            format!("Hyvityslasku {credit} laskulle {invoice} – {seller}"),
+            format!(
+                "Hei,\n\nlasku {invoice} on peruttu. Liitteenä on hyvityslasku {credit}, joka hyvittää sen.\nJo maksetun summan palauttaa Kravia.\n\nYstävällisin terveisin\n{seller}\n"
+            ),
+        ),
+        _ => (
+            format!("Credit note {credit} for invoice {invoice} from {seller}"),
+            format!(
+                "Hello,\n\ninvoice {invoice} has been cancelled. Please find attached credit note {credit}, which credits it.\nAny amount already paid is returned by Kravia.\n\nKind regards\n{seller}\n"
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +324,10 @@ mod tests {
             "<invoice.A1B2C-000042@kravia-invoice>"
         );
         assert_eq!(message_id("A B/1"), "<invoice.A_B_1@kravia-invoice>");
+        assert_eq!(
+            credit_message_id("KN-000001"),
+            "<credit.KN-000001@kravia-invoice>"
+        );
     }
 
     #[test]
@@ -283,5 +345,13 @@ mod tests {
         assert!(text("sv", "X-1", "S").0.contains("från"));
         assert!(text("fi", "X-1", "S").0.starts_with("Lasku X-1"));
         assert!(text("en", "X-1", "S").0.starts_with("Invoice X-1"));
+        for l in ["nb", "sv", "fi", "en"] {
+            let (subject, body) = credit_text(l, "KN-1", "X-1", "S");
+            assert!(subject.contains("KN-1") && subject.contains("X-1"), "{l}");
+            assert!(body.contains("KN-1") && body.contains("X-1"), "{l}");
+        }
+        assert!(credit_text("nb", "KN-1", "X-1", "S").0.starts_with("Kreditnota"));
+        assert!(credit_text("sv", "KN-1", "X-1", "S").0.starts_with("Kreditfaktura"));
+        assert!(credit_text("fi", "KN-1", "X-1", "S").0.starts_with("Hyvityslasku"));
     }
 }

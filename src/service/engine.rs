@@ -20,7 +20,9 @@ use crate::dintero::{Session, Transaction};
 use crate::locale::Locale;
 use crate::render::{RenderOptions, Renderer};
 use crate::template::{BUILTIN, TemplateSource};
-use crate::verify::{Finding, Report, VerifiedInvoice, VerifyOptions, verify, verify_with};
+use crate::verify::{
+    CustomerKind, Finding, Report, VerifiedInvoice, VerifyOptions, verify, verify_credit, verify_with,
+};
 
 /// The request body of `/v1/check` and `/v1/render`.
 #[derive(Debug, Deserialize)]
@@ -84,6 +86,47 @@ pub struct Pdf {
     pub warnings: Vec<Finding>,
     /// The verified invoice (for delivery).
     pub invoice: Box<VerifiedInvoice>,
+    /// The UBL e-invoice (PEPPOL BIS 3 / EHF) of a business invoice, with the
+    /// PDF embedded; `None` for a consumer. Only [`Engine::render_documents`]
+    /// (the job pipeline) makes it.
+    pub ubl: Option<Ubl>,
+}
+
+/// The UBL of a business invoice, or why it could not be made.
+#[derive(Debug)]
+pub enum Ubl {
+    /// The XML.
+    Xml(Vec<u8>),
+    /// What the e-invoice would lack (the PDF is still valid and delivered).
+    Refused(String),
+}
+
+/// A rendered credit note.
+#[derive(Debug)]
+pub struct CreditPdf {
+    /// The credit note's own number.
+    pub credit_number: String,
+    /// The credited invoice's number.
+    pub invoice_number: String,
+    /// The transaction id.
+    pub transaction_id: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Their SHA-256, lower-case hex.
+    pub sha256: String,
+    /// The language it was rendered in (`nb`, `sv`, `fi`, `en`).
+    pub locale: String,
+    /// The buyer's e-mail.
+    pub buyer_email: Option<String>,
+}
+
+/// The outcome of rendering a credit note.
+#[derive(Debug)]
+pub enum RenderedCredit {
+    /// The PDF.
+    Pdf(Box<CreditPdf>),
+    /// The documents do not give a credit note (`not_voided`, …).
+    Rejected(Report),
 }
 
 /// A request the service refuses before verifying (HTTP 400), or a failure
@@ -207,10 +250,13 @@ impl Engine {
             bytes,
             warnings: invoice.warnings.clone(),
             invoice: Box::new(invoice),
+            ubl: None,
         })))
     }
 
-    /// Verifies and renders documents already parsed (the job pipeline).
+    /// Verifies and renders documents already parsed (the job pipeline); a
+    /// business invoice gets its UBL e-invoice too, made from the same
+    /// verified invoice with the PDF embedded (as `render --ubl`).
     ///
     /// # Errors
     ///
@@ -228,6 +274,13 @@ impl Engine {
         let bytes = renderer.render(&invoice).map_err(|e| {
             Refused::Internal(format!("rendering invoice {}: {e}", invoice.invoice_number))
         })?;
+        let ubl = match invoice.kind {
+            CustomerKind::Consumer => None,
+            CustomerKind::Business => Some(match crate::einvoice::ubl(&invoice, Some(&bytes)) {
+                Ok(xml) => Ubl::Xml(xml),
+                Err(e) => Ubl::Refused(e.to_string()),
+            }),
+        };
         Ok(Rendered::Pdf(Box::new(Pdf {
             invoice_number: invoice.invoice_number.clone(),
             transaction_id: transaction.id.clone(),
@@ -235,6 +288,38 @@ impl Engine {
             bytes,
             warnings: invoice.warnings.clone(),
             invoice: Box::new(invoice),
+            ubl,
+        })))
+    }
+
+    /// Verifies a voided transaction's documents as the credit note numbered
+    /// `credit_number` and renders it (the job pipeline, on a VOID).
+    ///
+    /// # Errors
+    ///
+    /// [`Refused`].
+    pub fn render_credit_documents(
+        &self,
+        transaction: &Transaction,
+        session: Option<&Session>,
+        credit_number: &str,
+    ) -> Result<RenderedCredit, Refused> {
+        let renderer = self.default.as_ref().ok_or(Refused::NoBrand)?;
+        let note = match verify_credit(transaction, session, renderer.brand(), credit_number) {
+            Ok(n) => n,
+            Err(r) => return Ok(RenderedCredit::Rejected(r)),
+        };
+        let bytes = renderer.render_credit(&note).map_err(|e| {
+            Refused::Internal(format!("rendering credit note {credit_number}: {e}"))
+        })?;
+        Ok(RenderedCredit::Pdf(Box::new(CreditPdf {
+            credit_number: note.credit_number.clone(),
+            invoice_number: note.invoice.invoice_number.clone(),
+            transaction_id: transaction.id.clone(),
+            sha256: sha256_hex(&bytes),
+            bytes,
+            locale: renderer.locale_for_credit(&note).to_string(),
+            buyer_email: note.invoice.buyer.email.clone(),
         })))
     }
 

@@ -11,8 +11,22 @@
 //!             (rejected with the report), render, archive → deliver
 //!   deliver : e-mail, webhook (each recorded once sent; retried with capped
 //!             exponential backoff; failed after the configured attempts)
+//!   credit  : (a VOID on a delivered invoice) re-read; voided → the credit
+//!             note: its number from the series, verify, render, archive,
+//!             deliver like the invoice → done; not voided → done again
 //!   done | rejected | failed (retry by hand) | voided
 //! ```
+//!
+//! A VOID reaches a job by the callback (`event=VOID`, sent when the callback
+//! URL has `report_event=VOID`) or by a re-read: any callback for a job that
+//! is done re-reads the transaction (`credit`), and a job finishing its
+//! delivery after a VOID was reported goes on to `credit`. A VOID before the
+//! invoice was delivered stops the job in `voided` (nothing to credit).
+//!
+//! A business invoice's UBL e-invoice is made with the PDF (the PDF embedded),
+//! archived beside it and attached to the e-mail; when it cannot be made (a
+//! fact the e-invoice needs is missing) the PDF still goes out and the
+//! history says why.
 //!
 //! Every step re-reads what it needs and records its outcome before the next
 //! step starts, so a restart resumes each job where it stopped. A job is
@@ -45,7 +59,8 @@ use tokio::sync::Notify;
 use super::archive::{Archive, NewInvoice, Stored};
 use super::db::{Backend, Db};
 use super::delivery::{Delivery, Outgoing};
-use super::engine::{Engine, Refused, Rendered};
+use super::documents::{self, CreditSeries, Side};
+use super::engine::{Engine, Refused, Rendered, RenderedCredit, Ubl};
 use super::http::{AppState, fatal};
 use crate::client::{
     CaptureOutcome, ClientError, DinteroClient, has_collection_event, missing_payment_details,
@@ -55,7 +70,10 @@ use crate::verify::Code;
 /// The callback signature secret variable.
 pub const CALLBACK_SECRET_VAR: &str = "DINTERO_CALLBACK_SECRET";
 
-const ACTIVE: [&str; 3] = ["capture", "render", "deliver"];
+/// The credit-note number prefix variable.
+pub const CREDIT_PREFIX_VAR: &str = "KRAVIA_INVOICE_CREDIT_PREFIX";
+
+const ACTIVE: [&str; 4] = ["capture", "render", "deliver", "credit"];
 const NOT_YET_COLLECTED: [Code; 3] = [
     Code::CollectionNotStarted,
     Code::MissingPaymentDetails,
@@ -84,6 +102,9 @@ pub struct Settings {
     pub public_url: String,
     /// How often idle workers look for due jobs (`KRAVIA_INVOICE_POLL_MS`, 500).
     pub poll: Duration,
+    /// The credit-note numbers (`KRAVIA_INVOICE_CREDIT_PREFIX`, `KN-`;
+    /// `KRAVIA_INVOICE_CREDIT_START`, 1; `KRAVIA_INVOICE_CREDIT_DIGITS`, 6).
+    pub credit_series: CreditSeries,
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -111,6 +132,17 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_string(),
             poll: Duration::from_millis(env_u64("KRAVIA_INVOICE_POLL_MS", 500).max(10)),
+            credit_series: CreditSeries {
+                prefix: std::env::var(CREDIT_PREFIX_VAR)
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "KN-".into()),
+                start: i64::try_from(env_u64("KRAVIA_INVOICE_CREDIT_START", 1).max(1))
+                    .unwrap_or(1),
+                width: usize::try_from(env_u64("KRAVIA_INVOICE_CREDIT_DIGITS", 6).clamp(1, 18))
+                    .unwrap_or(6),
+            },
         }
     }
 }
@@ -130,7 +162,8 @@ fn ms(d: Duration) -> i64 {
 pub struct Job {
     /// The Dintero transaction id.
     pub transaction_id: String,
-    /// `capture`, `render`, `deliver`, `done`, `rejected`, `failed`, `voided`.
+    /// `capture`, `render`, `deliver`, `credit`, `done`, `rejected`,
+    /// `failed`, `voided`.
     pub state: String,
     /// For a failed job: the step a retry resumes at.
     pub failed_step: Option<String>,
@@ -150,8 +183,14 @@ pub struct Job {
     pub email_sent: bool,
     /// Webhook delivered.
     pub webhook_sent: bool,
-    /// A VOID was reported (the credit note comes with issue 15).
+    /// A VOID was reported by a callback.
     pub void_requested: bool,
+    /// The credit note's number, once taken from the series.
+    pub credit_number: Option<String>,
+    /// Credit note e-mail sent.
+    pub credit_email_sent: bool,
+    /// Credit note webhook delivered.
+    pub credit_webhook_sent: bool,
     /// The last error.
     pub last_error: Option<String>,
     /// The verification report of a rejected job.
@@ -177,7 +216,7 @@ pub struct HistoryEntry {
     pub detail: Option<String>,
 }
 
-const JOB_COLUMNS: &str = "transaction_id, state, failed_step, attempts, capture_intent, captured, invoice_number, buyer_email, locale, email_sent, webhook_sent, void_requested, last_error, report, next_run_at, created_at, updated_at";
+const JOB_COLUMNS: &str = "transaction_id, state, failed_step, attempts, capture_intent, captured, invoice_number, buyer_email, locale, email_sent, webhook_sent, void_requested, last_error, report, next_run_at, created_at, updated_at, credit_number, credit_email_sent, credit_webhook_sent";
 
 fn job_row(r: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
     let report: Option<String> = r.try_get(13)?;
@@ -199,6 +238,9 @@ fn job_row(r: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
         next_run_at: r.try_get(14)?,
         created_at: r.try_get(15)?,
         updated_at: r.try_get(16)?,
+        credit_number: r.try_get(17)?,
+        credit_email_sent: r.try_get::<i64, _>(18)? != 0,
+        credit_webhook_sent: r.try_get::<i64, _>(19)? != 0,
     })
 }
 
@@ -212,6 +254,11 @@ impl JobStore {
     /// The jobs in `db`.
     pub fn new(db: Db) -> JobStore {
         JobStore { db }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Records a job for `transaction_id` unless there is one; whether it is new.
@@ -237,26 +284,71 @@ impl JobStore {
         Ok(new)
     }
 
-    /// Marks a VOID reported for the job.
+    /// Marks a VOID reported for the job; a job that is done (its invoice
+    /// delivered, no credit note yet) goes to `credit`.
     ///
     /// # Errors
     ///
     /// Database errors.
     pub async fn void_reported(&self, transaction_id: &str) -> Result<(), sqlx::Error> {
+        let now = now_ms();
         sqlx::query(
-            "UPDATE jobs SET void_requested = 1, updated_at = $2 WHERE transaction_id = $1",
+            "UPDATE jobs SET void_requested = 1, updated_at = $2, \
+             next_run_at = CASE WHEN state = 'done' AND credit_number IS NULL THEN $2 ELSE next_run_at END, \
+             state = CASE WHEN state = 'done' AND credit_number IS NULL THEN 'credit' ELSE state END \
+             WHERE transaction_id = $1",
         )
         .bind(transaction_id)
-        .bind(now_ms())
+        .bind(now)
         .execute(&self.db.pool)
         .await?;
-        self.history(
-            transaction_id,
-            "callback",
-            "void reported",
-            Some("the credit note is not produced by this version (issue 15)"),
+        self.history(transaction_id, "callback", "void reported", None)
+            .await
+    }
+
+    /// A job just done whose VOID was reported meanwhile goes to `credit`.
+    /// (With [`JobStore::void_reported`], which moves a job that is done:
+    /// whichever runs second sees the other's write, so no VOID is missed.)
+    async fn credit_after_void(&self, transaction_id: &str) -> Result<bool, sqlx::Error> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'credit', next_run_at = $2, updated_at = $2 \
+             WHERE transaction_id = $1 AND state = 'done' AND void_requested = 1 AND credit_number IS NULL",
         )
-        .await
+        .bind(transaction_id)
+        .bind(now)
+        .execute(&self.db.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A callback for a job that is done (and has no credit note): re-read
+    /// the transaction (`credit`) in case it was voided. Whether it did.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn recheck(&self, transaction_id: &str) -> Result<bool, sqlx::Error> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'credit', next_run_at = $2, updated_at = $2 \
+             WHERE transaction_id = $1 AND state = 'done' AND credit_number IS NULL",
+        )
+        .bind(transaction_id)
+        .bind(now)
+        .execute(&self.db.pool)
+        .await?;
+        let again = done.rows_affected() == 1;
+        if again {
+            self.history(
+                transaction_id,
+                "callback",
+                "re-read requested",
+                Some("a callback for a delivered invoice: voided?"),
+            )
+            .await?;
+        }
+        Ok(again)
     }
 
     /// Appends to the history.
@@ -345,16 +437,16 @@ impl JobStore {
         rows.iter().map(job_row).collect()
     }
 
-    /// Puts a `failed` or `rejected` job back to work: a failed job resumes
-    /// at the step it failed in, a rejected one is verified again. `Ok(false)`
-    /// when the job is in another state.
+    /// Puts a `failed` or `rejected` job back to work at the step it stopped
+    /// in (which re-reads and verifies again). `Ok(false)` when the job is in
+    /// another state.
     ///
     /// # Errors
     ///
     /// Database errors.
     pub async fn retry(&self, transaction_id: &str) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE jobs SET state = CASE WHEN state = 'rejected' THEN 'capture' ELSE COALESCE(failed_step, 'capture') END, \
+            "UPDATE jobs SET state = COALESCE(failed_step, 'capture'), \
              failed_step = NULL, attempts = 0, last_error = NULL, next_run_at = $2, lease_until = 0, updated_at = $2 \
              WHERE transaction_id = $1 AND state IN ('failed', 'rejected')",
         )
@@ -531,7 +623,7 @@ impl Pipeline {
         };
         let sql = format!(
             "UPDATE jobs SET lease_owner = $1, lease_until = $2 WHERE transaction_id = (\
-             SELECT transaction_id FROM jobs WHERE state IN ('capture', 'render', 'deliver') \
+             SELECT transaction_id FROM jobs WHERE state IN ('capture', 'render', 'deliver', 'credit') \
              AND next_run_at <= $3 AND lease_until < $3 ORDER BY next_run_at LIMIT 1{lock}) \
              AND lease_until < $3 RETURNING {JOB_COLUMNS}"
         );
@@ -557,7 +649,8 @@ impl Pipeline {
         let done = sqlx::query(
             "UPDATE jobs SET state = $3, failed_step = $4, attempts = $5, capture_intent = $6, captured = $7, \
              invoice_number = $8, buyer_email = $9, locale = $10, email_sent = $11, webhook_sent = $12, \
-             last_error = $13, report = $14, next_run_at = $15, lease_until = $16, updated_at = $17 \
+             last_error = $13, report = $14, next_run_at = $15, lease_until = $16, updated_at = $17, \
+             credit_email_sent = $18, credit_webhook_sent = $19 \
              WHERE transaction_id = $1 AND lease_owner = $2",
         )
         .bind(&job.transaction_id)
@@ -577,6 +670,8 @@ impl Pipeline {
         .bind(job.next_run_at)
         .bind(lease_until)
         .bind(now)
+        .bind(i64::from(job.credit_email_sent))
+        .bind(i64::from(job.credit_webhook_sent))
         .execute(&self.store.db.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -614,6 +709,7 @@ impl Pipeline {
                 "capture" => self.capture(&mut job).await,
                 "render" => self.render(&mut job).await,
                 "deliver" => self.deliver(&mut job).await,
+                "credit" => self.credit(&mut job).await,
                 _ => break,
             };
             let (outcome, detail, release) = match next {
@@ -647,7 +743,8 @@ impl Pipeline {
                     }
                 }
                 Next::Stop(state, detail) => {
-                    if state == "failed" {
+                    if state == "failed" || state == "rejected" {
+                        // A retry by hand resumes here.
                         job.failed_step = Some(step.clone());
                         job.last_error.clone_from(&detail);
                     }
@@ -673,6 +770,17 @@ impl Pipeline {
                     .await;
             }
             tracing::info!(transaction_id = %job.transaction_id, step = %step, outcome = %outcome, detail = detail.as_deref().unwrap_or(""), "job");
+            if job.state == "done" {
+                // A VOID reported while the invoice was being delivered (the
+                // callback saw the job active and only set the flag): credit.
+                match self.store.credit_after_void(&job.transaction_id).await {
+                    Ok(true) => self.wake.notify_one(),
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(transaction_id = %job.transaction_id, error = %e, "checking for a reported VOID failed");
+                    }
+                }
+            }
             if release {
                 break;
             }
@@ -835,6 +943,42 @@ impl Pipeline {
             .await;
         match stored {
             Ok(Stored::Inserted(_) | Stored::Existing(_)) => {
+                match &pdf.ubl {
+                    Some(Ubl::Xml(xml)) => {
+                        match documents::store_side(
+                            self.store.db(),
+                            &pdf.invoice_number,
+                            documents::UBL,
+                            xml,
+                        )
+                        .await
+                        {
+                            Ok(Side::Stored) => {}
+                            Ok(Side::Conflict(archived)) => {
+                                return Next::Stop(
+                                    "failed",
+                                    Some(format!(
+                                        "invoice number {} has another UBL e-invoice archived ({archived})",
+                                        pdf.invoice_number
+                                    )),
+                                );
+                            }
+                            Err(e) => return Next::Retry(format!("archiving the UBL: {e}")),
+                        }
+                    }
+                    Some(Ubl::Refused(why)) => {
+                        let _ = self
+                            .store
+                            .history(
+                                &job.transaction_id,
+                                "render",
+                                "no e-invoice: the PDF goes alone",
+                                Some(why),
+                            )
+                            .await;
+                    }
+                    None => {}
+                }
                 job.invoice_number = Some(pdf.invoice_number.clone());
                 job.buyer_email.clone_from(&pdf.invoice.buyer.email);
                 let locale = self
@@ -868,13 +1012,15 @@ impl Pipeline {
             Ok(None) => return Next::Advance("render"),
             Err(e) => return Next::Retry(e.to_string()),
         };
-        let seller = self
-            .engine
-            .brand()
-            .and_then(|b| b.seller.name.clone())
-            .unwrap_or_default();
+        let ubl = match documents::side(self.store.db(), &number, documents::UBL).await {
+            Ok(u) => u.map(|(_, xml)| xml),
+            Err(e) => return Next::Retry(e.to_string()),
+        };
+        let seller = self.seller();
         let out = Outgoing {
             invoice_number: &number,
+            credit_number: None,
+            ubl: ubl.as_deref(),
             transaction_id: &job.transaction_id,
             sha256: &record.sha256,
             pdf: &pdf,
@@ -917,6 +1063,188 @@ impl Pipeline {
     }
 }
 
+impl Pipeline {
+    fn seller(&self) -> String {
+        self.engine
+            .brand()
+            .and_then(|b| b.seller.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// A VOID on a delivered invoice: the credit note, made, archived and
+    /// delivered once (its number taken once, its e-mail and webhook recorded
+    /// once sent, like the invoice's).
+    async fn credit(&self, job: &mut Job) -> Next {
+        let tx = match self.read(&job.transaction_id).await {
+            Ok(t) => t,
+            Err(e) => return Next::Retry(e.to_string()),
+        };
+        if !crate::verify::credit::is_voided(&tx) {
+            if job.void_requested && job.credit_number.is_none() {
+                return Next::Retry(
+                    "a VOID was reported but the transaction does not show it (yet)".into(),
+                );
+            }
+            return Next::Stop("done", Some("re-read: not voided".into()));
+        }
+        let Some(invoice_number) = job.invoice_number.clone() else {
+            return Next::Stop(
+                "voided",
+                Some("voided before an invoice was issued: nothing to credit".into()),
+            );
+        };
+        let number = match job.credit_number.clone() {
+            Some(n) => n,
+            None => match self
+                .settings
+                .credit_series
+                .assign(self.store.db(), &job.transaction_id, &self.owner)
+                .await
+            {
+                Ok(Some(n)) => {
+                    job.credit_number = Some(n.clone());
+                    let _ = self
+                        .store
+                        .history(&job.transaction_id, "credit", "credit number taken", Some(&n))
+                        .await;
+                    n
+                }
+                Ok(None) => return Next::Retry("lease lost before taking a credit number".into()),
+                Err(e) => return Next::Retry(format!("taking a credit number: {e}")),
+            },
+        };
+        // Rendered and archived once: a resumed step finds it archived.
+        let archived = match self.archive.pdf(&number).await {
+            Ok(a) => a,
+            Err(e) => return Next::Retry(e.to_string()),
+        };
+        let (sha256, pdf, locale, email) = match archived {
+            Some((record, bytes)) => (
+                record.sha256,
+                bytes,
+                job.locale.clone().unwrap_or_else(|| "en".into()),
+                job.buyer_email.clone(),
+            ),
+            None => {
+                let session = match self.session_of(&tx).await {
+                    Ok(s) => s,
+                    Err(e) => return Next::Retry(e.to_string()),
+                };
+                let engine = self.engine.clone();
+                let n = number.clone();
+                let rendered = tokio::task::spawn_blocking(move || {
+                    engine.render_credit_documents(&tx, session.as_ref(), &n)
+                })
+                .await;
+                let note = match rendered {
+                    Ok(Ok(RenderedCredit::Pdf(p))) => p,
+                    Ok(Ok(RenderedCredit::Rejected(report))) => {
+                        job.report = serde_json::to_value(&report).ok();
+                        return Next::Stop(
+                            "rejected",
+                            Some(format!(
+                                "credit note {number} for invoice {invoice_number} failed verification: {}",
+                                report
+                                    .codes()
+                                    .iter()
+                                    .map(|c| c.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        );
+                    }
+                    Ok(Err(Refused::NoBrand)) => {
+                        return Next::Stop(
+                            "failed",
+                            Some("no brand: start serve with --brand".into()),
+                        );
+                    }
+                    Ok(Err(Refused::BadRequest(m) | Refused::Internal(m))) => {
+                        return Next::Retry(m);
+                    }
+                    Err(e) => return Next::Retry(format!("render task: {e}")),
+                };
+                if note.invoice_number != invoice_number {
+                    return Next::Stop(
+                        "failed",
+                        Some(format!(
+                            "the voided transaction now names invoice {}, not {invoice_number}",
+                            note.invoice_number
+                        )),
+                    );
+                }
+                match documents::store_credit(
+                    self.store.db(),
+                    &number,
+                    &job.transaction_id,
+                    &note.bytes,
+                )
+                .await
+                {
+                    Ok(Stored::Inserted(_) | Stored::Existing(_)) => {}
+                    Ok(Stored::Conflict {
+                        archived,
+                        refused_sha256,
+                    }) => {
+                        return Next::Stop(
+                            "failed",
+                            Some(format!(
+                                "credit number {number} is archived with another document ({} ≠ {refused_sha256}, transaction {})",
+                                archived.sha256, archived.transaction_id
+                            )),
+                        );
+                    }
+                    Err(e) => return Next::Retry(format!("archiving the credit note: {e}")),
+                }
+                let _ = self
+                    .store
+                    .history(&job.transaction_id, "credit", "credit note archived", Some(&number))
+                    .await;
+                let locale = job.locale.clone().unwrap_or(note.locale);
+                (note.sha256, note.bytes, locale, note.buyer_email)
+            }
+        };
+        let seller = self.seller();
+        let out = Outgoing {
+            invoice_number: &invoice_number,
+            credit_number: Some(&number),
+            ubl: None,
+            transaction_id: &job.transaction_id,
+            sha256: &sha256,
+            pdf: &pdf,
+            to: email.as_deref().or(job.buyer_email.as_deref()),
+            locale: &locale,
+            seller: &seller,
+            pdf_url: format!("{}/v1/invoices/{number}/pdf", self.settings.public_url),
+        };
+        if self.delivery.email_on() && !job.credit_email_sent {
+            let one = self.mail.lock().await;
+            if let Err(e) = self.delivery.email(&out).await {
+                return Next::Retry(e);
+            }
+            job.credit_email_sent = true;
+            let _ = self.save(job, false).await;
+            drop(one);
+            let _ = self
+                .store
+                .history(&job.transaction_id, "credit", "credit note e-mail sent", out.to)
+                .await;
+        }
+        if self.delivery.webhook_on() && !job.credit_webhook_sent {
+            if let Err(e) = self.delivery.webhook(&out).await {
+                return Next::Retry(e);
+            }
+            job.credit_webhook_sent = true;
+            let _ = self.save(job, false).await;
+            let _ = self
+                .store
+                .history(&job.transaction_id, "credit", "credit note webhook delivered", None)
+                .await;
+        }
+        Next::Stop("done", Some(format!("credit note {number} delivered")))
+    }
+}
+
 fn is_voided(tx: &crate::dintero::Transaction) -> bool {
     tx.status
         .as_deref()
@@ -933,11 +1261,12 @@ fn backoff(s: &Settings, attempt: i64) -> Duration {
 
 // ---- HTTP ----
 
-/// The job routes behind the API key.
+/// The job routes (and the archived UBL of an invoice) behind the API key.
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/v1/jobs", get(list_jobs))
         .route("/v1/jobs/{transaction_id}", get(show_job))
         .route("/v1/jobs/{transaction_id}/retry", post(retry_job))
+        .route("/v1/invoices/{invoice_number}/ubl", get(documents::ubl_route))
 }
 
 /// The callback route (signed by Dintero, not by the API key).
@@ -1071,12 +1400,21 @@ async fn callback(
         );
     };
     let id = id.trim().to_string();
-    if let Err(e) = p.store.record(&id).await {
-        return fatal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string());
-    }
-    if find("event").is_some_and(|e| e.eq_ignore_ascii_case("VOID"))
-        && let Err(e) = p.store.void_reported(&id).await
-    {
+    let new = match p.store.record(&id).await {
+        Ok(new) => new,
+        Err(e) => return fatal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    // `event` is what Dintero applied (sent with `report_event=…` on the URL).
+    let void = find("event").is_some_and(|e| e.trim().eq_ignore_ascii_case("VOID"));
+    let marked = if void {
+        p.store.void_reported(&id).await
+    } else if new {
+        Ok(())
+    } else {
+        // Any other callback for a delivered invoice: re-read it (voided?).
+        p.store.recheck(&id).await.map(|_| ())
+    };
+    if let Err(e) = marked {
         return fatal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string());
     }
     p.wake.notify_one();

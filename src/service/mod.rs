@@ -22,6 +22,7 @@
 pub mod archive;
 pub mod db;
 pub mod delivery;
+pub mod documents;
 pub mod engine;
 pub mod http;
 pub mod jobs;

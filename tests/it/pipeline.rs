@@ -383,3 +383,217 @@ async fn pipeline_survives_kill9_five_times() {
         crash_on(kind, 200).await;
     }
 }
+
+/// The decoded attachment `name` of a raw message (base64, as lettre sends
+/// attachments).
+fn attachment(message: &str, name: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let at = message.find(&format!("filename=\"{name}\""))?;
+    let rest = &message[at..];
+    let body = &rest[rest.find("\r\n\r\n")? + 4..];
+    let body = &body[..body.find("\r\n--").unwrap_or(body.len())];
+    let b64: String = body.split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(b64).ok()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = temp_dir("pdftext");
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let _ = std::fs::remove_dir_all(&dir);
+    String::from_utf8_lossy(&out.stdout).replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+async fn get_json(s: &Server, path: &str) -> (u16, serde_json::Value) {
+    let r = client()
+        .get(s.url(path))
+        .header("authorization", format!("Bearer {KEY}"))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The stand-in's answers to a capture (202, 429 with Retry-After, 503, a 500
+/// after applying it), a VOID after delivery (by the callback's event and by
+/// a re-read) giving one credit note, a VOID before delivery, and the UBL
+/// e-invoice of a business invoice attached and archived.
+async fn scenarios_on(kind: DbKind) {
+    let dintero = Dintero::start().await;
+    let smtp = Smtp::start();
+    let hooks = Hooks::start().await;
+    let dir = temp_dir("scen");
+    let mut o = Options::new(&no_b2b().join("brand.toml"), &kind.fresh(&dir));
+    o.env = env(&dintero, &smtp, &hooks);
+    o.env
+        .push(("KRAVIA_INVOICE_CREDIT_PREFIX".into(), "KN-T".into()));
+    o.env
+        .push(("KRAVIA_INVOICE_CREDIT_START".into(), "41".into()));
+    let answers: [(u32, Vec<u16>); 5] = [
+        (21, vec![202]),
+        (22, vec![429, 429]),
+        (23, vec![503]),
+        (24, vec![500]),
+        (25, vec![]),
+    ];
+    for (n, a) in &answers {
+        dintero.add(
+            *n,
+            TxState {
+                capture_answers: a.clone(),
+                ..TxState::default()
+            },
+        );
+    }
+    dintero.add(
+        26,
+        TxState {
+            voided: true,
+            ..TxState::default()
+        },
+    );
+    let server = Server::start(&o);
+    for n in 21..=26 {
+        assert_eq!(callback(&server, n, "").await.status().as_u16(), 200);
+    }
+    for (n, _) in &answers {
+        let j = wait_state(&server, *n, "done", Duration::from_secs(90)).await;
+        assert_eq!(dintero.captures(*n), 1, "transaction {n}: {j}");
+    }
+    // 429: the capture is sent again, each time after Retry-After (1 s).
+    let times = dintero.capture_times(22);
+    assert_eq!(times.len(), 3, "{times:?}");
+    for w in times.windows(2) {
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(950),
+            "capture sent again {:?} after a 429 with Retry-After: 1",
+            w[1] - w[0]
+        );
+    }
+    // Voided before anything was delivered: not captured, nothing sent.
+    let j = wait_state(&server, 26, "voided", Duration::from_secs(30)).await;
+    assert_eq!(dintero.captures(26), 0, "{j}");
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 5, "one e-mail per delivered invoice");
+
+    // B2B: the UBL e-invoice beside the PDF, in the e-mail and the archive.
+    let number = invoice_number(21);
+    let m = messages
+        .iter()
+        .find(|m| header(m, "Message-ID") == Some(&format!("<invoice.{number}@kravia-invoice>")))
+        .unwrap();
+    let pdf = attachment(m, &format!("{number}.pdf")).expect("the PDF attached");
+    let xml = attachment(m, &format!("{number}.xml")).expect("the UBL attached");
+    let xml_text = String::from_utf8(xml.clone()).unwrap();
+    assert!(xml_text.contains(&format!("<cbc:ID>{number}</cbc:ID>")), "{xml_text}");
+    let r = client()
+        .get(server.url(&format!("/v1/invoices/{number}/ubl")))
+        .header("authorization", format!("Bearer {KEY}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), xml.as_slice());
+    let archived = client()
+        .get(server.url(&format!("/v1/invoices/{number}/pdf")))
+        .header("authorization", format!("Bearer {KEY}"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(archived.as_ref(), pdf.as_slice(), "the e-mail carries the archived PDF");
+    let (status, rec) = get_json(&server, &format!("/v1/invoices/{number}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(rec["status"], "issued");
+
+    // VOID on a delivered invoice, reported by the callback: one credit note.
+    dintero.with(25, |t| t.voided = true);
+    assert_eq!(callback(&server, 25, "&event=VOID&event_id=e1").await.status().as_u16(), 200);
+    let j = wait_until(&server, 25, |j| j["job"]["credit_email_sent"] == true).await;
+    let credit = "KN-T000041";
+    assert_eq!(j["job"]["credit_number"], credit, "{j}");
+    assert_eq!(j["job"]["state"], "done");
+    // The same VOID callback again (Dintero retries): nothing new.
+    assert_eq!(callback(&server, 25, "&event=VOID&event_id=e1").await.status().as_u16(), 200);
+    // VOID seen on a re-read (a plain callback for a delivered invoice).
+    dintero.with(24, |t| t.voided = true);
+    assert_eq!(callback(&server, 24, "").await.status().as_u16(), 200);
+    let j = wait_until(&server, 24, |j| j["job"]["credit_email_sent"] == true).await;
+    assert_eq!(j["job"]["credit_number"], "KN-T000042", "{j}");
+    // A plain callback for a delivered, not voided invoice: re-read, done again.
+    assert_eq!(callback(&server, 23, "").await.status().as_u16(), 200);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let j = wait_state(&server, 23, "done", Duration::from_secs(30)).await;
+    assert!(j["job"]["credit_number"].is_null(), "{j}");
+    let j = wait_state(&server, 25, "done", Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["credit_number"], credit);
+
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 7, "two credit notes, each sent once");
+    let m = messages
+        .iter()
+        .find(|m| header(m, "Message-ID") == Some(&format!("<credit.{credit}@kravia-invoice>")))
+        .expect("the credit note e-mail");
+    let invoice25 = invoice_number(25);
+    let subject = header(m, "Subject").unwrap();
+    assert!(subject.contains(credit) && subject.contains(&invoice25), "{subject}");
+    let note = attachment(m, &format!("{credit}.pdf")).expect("the credit note attached");
+    let text = pdf_text(&note);
+    for want in ["Kreditnota", credit, invoice25.as_str(), "-7 824,00 NOK"] {
+        assert!(text.contains(want), "{want:?} not in the credit note:\n{text}");
+    }
+    let (status, rec) = get_json(&server, &format!("/v1/invoices/{credit}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(rec["status"], "credit_note");
+    assert_eq!(rec["transaction_id"], tx_id(25));
+    assert_eq!(rec["sha256"], crate::serve_support::sha256_hex(&note));
+    let hooks_got = hooks.got.lock().unwrap().clone();
+    let credits: Vec<serde_json::Value> = hooks_got
+        .iter()
+        .map(|(_, b)| serde_json::from_slice::<serde_json::Value>(b).unwrap())
+        .filter(|v| v["event"] == "credit_note.issued")
+        .collect();
+    assert_eq!(credits.len(), 2, "{credits:?}");
+    assert!(
+        credits
+            .iter()
+            .any(|v| v["credit_number"] == credit && v["invoice_number"] == invoice25.as_str())
+    );
+}
+
+async fn wait_until(
+    s: &Server,
+    n: u32,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(j) = job(s, n).await
+            && done(&j)
+        {
+            return j;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "job {n}: {:?}\n{}",
+            job(s, n).await,
+            s.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipeline_stand_in_answers_void_credit_note_and_ubl() {
+    for kind in DbKind::available("pipeline_stand_in_answers_void_credit_note_and_ubl") {
+        scenarios_on(kind).await;
+    }
+}

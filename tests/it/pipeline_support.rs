@@ -24,6 +24,13 @@ pub struct TxState {
     pub details_after_reads: u32,
     pub reads_since_capture: u32,
     pub voided: bool,
+    /// How the next captures of this transaction are answered, in order:
+    /// 202 (applied, answered with the transaction as before it: the event
+    /// shows on the next read), 429 (not applied, `Retry-After: 1`), 503 (not
+    /// applied), 500 (applied, but answered 500: the ambiguous case).
+    pub capture_answers: Vec<u16>,
+    /// When each capture request arrived.
+    pub capture_times: Vec<std::time::Instant>,
 }
 
 /// The Dintero stand-in.
@@ -76,6 +83,15 @@ fn document(id: &str, st: &TxState) -> Value {
     }
     if st.voided {
         tx["status"] = "AUTHORIZATION_VOIDED".into();
+        let amount = tx["amount"].clone();
+        tx["events"].as_array_mut().unwrap().push(json!({
+            "id": "6f0b8f7e-9a51-4c1e-8d0e-0c5d1a7e2b31",
+            "event": "VOID",
+            "transaction_status": "AUTHORIZATION_VOIDED",
+            "success": true,
+            "amount": amount,
+            "created_at": "2026-06-03T08:12:40.120Z"
+        }));
     }
     tx["session"] = session;
     tx
@@ -125,9 +141,41 @@ async fn capture(State(d): State<Dintero>, Path(id): Path<String>) -> axum::resp
         )
             .into_response();
     };
+    st.capture_times.push(std::time::Instant::now());
+    let scripted = if st.capture_answers.is_empty() {
+        None
+    } else {
+        Some(st.capture_answers.remove(0))
+    };
+    match scripted {
+        Some(429) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "1")],
+                axum::Json(json!({"error": {"message": "slow down"}})),
+            )
+                .into_response();
+        }
+        Some(code @ (502..=504)) => {
+            return (
+                StatusCode::from_u16(code).unwrap(),
+                axum::Json(json!({"error": {"message": "stand-in unavailable"}})),
+            )
+                .into_response();
+        }
+        _ => {}
+    }
     st.captures += 1;
     st.captured = true;
-    if d.accept_202.load(Ordering::SeqCst) {
+    if scripted == Some(500) {
+        // Applied, but the answer says otherwise.
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(json!({"error": {"message": "stand-in lost the answer"}})),
+        )
+            .into_response();
+    }
+    if scripted == Some(202) || d.accept_202.load(Ordering::SeqCst) {
         let before = TxState {
             captured: false,
             ..st.clone()
@@ -160,6 +208,21 @@ impl Dintero {
 
     pub fn add(&self, n: u32, st: TxState) {
         self.txs.lock().unwrap().insert(tx_id(n), st);
+    }
+
+    /// Changes transaction `n` at the stand-in.
+    pub fn with(&self, n: u32, f: impl FnOnce(&mut TxState)) {
+        f(self.txs.lock().unwrap().get_mut(&tx_id(n)).unwrap());
+    }
+
+    /// When the captures of `n` arrived.
+    pub fn capture_times(&self, n: u32) -> Vec<std::time::Instant> {
+        self.txs
+            .lock()
+            .unwrap()
+            .get(&tx_id(n))
+            .map(|s| s.capture_times.clone())
+            .unwrap_or_default()
     }
 
     pub fn captures(&self, n: u32) -> u32 {
