@@ -4,6 +4,9 @@ ALTER TABLE jobs ADD COLUMN credit_number TEXT;
 ALTER TABLE jobs ADD COLUMN credit_email_sent BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN credit_webhook_sent BIGINT NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX jobs_credit_number ON jobs (credit_number);
+-- How often the job was claimed from a lease that ran out unreleased (its
+-- instance died or stalled): visible in the API, counted by the crash test.
+ALTER TABLE jobs ADD COLUMN takeovers BIGINT NOT NULL DEFAULT 0;
 -- The credit-note number series: one counter per prefix; a number is taken in
 -- the same transaction that gives it to a job, so none is skipped or reused.
 CREATE TABLE credit_series (

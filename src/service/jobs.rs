@@ -191,6 +191,9 @@ pub struct Job {
     pub credit_email_sent: bool,
     /// Credit note webhook delivered.
     pub credit_webhook_sent: bool,
+    /// How often the job was taken over from a lease that ran out unreleased
+    /// (its instance was killed or stalled).
+    pub takeovers: i64,
     /// The last error.
     pub last_error: Option<String>,
     /// The verification report of a rejected job.
@@ -216,7 +219,7 @@ pub struct HistoryEntry {
     pub detail: Option<String>,
 }
 
-const JOB_COLUMNS: &str = "transaction_id, state, failed_step, attempts, capture_intent, captured, invoice_number, buyer_email, locale, email_sent, webhook_sent, void_requested, last_error, report, next_run_at, created_at, updated_at, credit_number, credit_email_sent, credit_webhook_sent";
+const JOB_COLUMNS: &str = "transaction_id, state, failed_step, attempts, capture_intent, captured, invoice_number, buyer_email, locale, email_sent, webhook_sent, void_requested, last_error, report, next_run_at, created_at, updated_at, credit_number, credit_email_sent, credit_webhook_sent, takeovers";
 
 fn job_row(r: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
     let report: Option<String> = r.try_get(13)?;
@@ -241,6 +244,7 @@ fn job_row(r: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
         credit_number: r.try_get(17)?,
         credit_email_sent: r.try_get::<i64, _>(18)? != 0,
         credit_webhook_sent: r.try_get::<i64, _>(19)? != 0,
+        takeovers: r.try_get(20)?,
     })
 }
 
@@ -622,7 +626,8 @@ impl Pipeline {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE jobs SET lease_owner = $1, lease_until = $2 WHERE transaction_id = (\
+            "UPDATE jobs SET lease_owner = $1, lease_until = $2, \
+             takeovers = takeovers + CASE WHEN lease_until > 0 THEN 1 ELSE 0 END WHERE transaction_id = (\
              SELECT transaction_id FROM jobs WHERE state IN ('capture', 'render', 'deliver', 'credit') \
              AND next_run_at <= $3 AND lease_until < $3 ORDER BY next_run_at LIMIT 1{lock}) \
              AND lease_until < $3 RETURNING {JOB_COLUMNS}"
@@ -689,7 +694,7 @@ impl Pipeline {
             loop {
                 tokio::time::sleep(lease / 3).await;
                 let _ = sqlx::query(
-                    "UPDATE jobs SET lease_until = $3 WHERE transaction_id = $1 AND lease_owner = $2",
+                    "UPDATE jobs SET lease_until = $3 WHERE transaction_id = $1 AND lease_owner = $2 AND lease_until > 0",
                 )
                 .bind(&id)
                 .bind(&owner)

@@ -597,3 +597,141 @@ async fn pipeline_stand_in_answers_void_credit_note_and_ubl() {
         scenarios_on(kind).await;
     }
 }
+
+/// Two instances on one PostgreSQL database share the work (leases, `FOR
+/// UPDATE SKIP LOCKED`); one of them is SIGKILLed at random moments and
+/// restarted, five times, while 200 callbacks arrive at both: every
+/// transaction captured exactly once (counted at the stand-in), archived
+/// exactly once (counted in the database), delivered at least once; duplicate
+/// e-mails carry the same Message-ID, at most one per kill; the killed
+/// instance's jobs are finished by the other one once their leases run out.
+async fn two_instances_on_postgres(total: u32) {
+    let dintero = Dintero::start().await;
+    let smtp = Smtp::start();
+    let hooks = Hooks::start().await;
+    let dir = temp_dir("crash2");
+    let db = DbKind::Postgres.fresh(&dir);
+    let mut o = Options::new(&no_b2b().join("brand.toml"), &db);
+    o.env = env(&dintero, &smtp, &hooks);
+    for n in 0..total {
+        dintero.add(
+            3000 + n,
+            TxState {
+                details_after_reads: n % 3,
+                ..TxState::default()
+            },
+        );
+    }
+    let steady = Server::start(&o);
+    let mut victim = Server::start(&o);
+    let mut victim_logs = String::new();
+    let kills = 5;
+    let mut sent = 0u32;
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _round in 0..kills {
+        for _ in 0..total / kills {
+            let n = 3000 + sent;
+            // Half to each instance; when one does not answer, the other
+            // (Dintero retries, a load balancer picks another instance).
+            let mut first = n % 2 == 0;
+            loop {
+                let target = if first { &steady } else { &victim };
+                match client()
+                    .post(target.url(&format!(
+                        "/v1/dintero/callback?transaction_id={}",
+                        tx_id(n)
+                    )))
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().as_u16() == 200 => break,
+                    _ => {
+                        first = !first;
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+            }
+            sent += 1;
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        tokio::time::sleep(Duration::from_millis(100 + seed % 900)).await;
+        victim_logs.push_str(&victim.log_text());
+        victim.kill9();
+        victim = Server::start(&o);
+    }
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let (_, r) = get_json(&steady, "/v1/jobs?state=done").await;
+        let done = r["jobs"].as_array().map_or(0, Vec::len);
+        if done == total as usize {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not all done: {done}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    victim_logs.push_str(&victim.log_text());
+    let mut per_id: HashMap<String, u32> = HashMap::new();
+    for m in smtp.messages() {
+        *per_id
+            .entry(header(&m, "Message-ID").unwrap().to_string())
+            .or_default() += 1;
+    }
+    let mut duplicates = 0;
+    for n in 0..total {
+        let tx = 3000 + n;
+        assert_eq!(
+            dintero.captures(tx),
+            1,
+            "transaction {tx} captured {} times",
+            dintero.captures(tx)
+        );
+        let id = format!("<invoice.{}@kravia-invoice>", invoice_number(tx));
+        let count = per_id.get(&id).copied().unwrap_or(0);
+        assert!(count >= 1, "{id} never delivered");
+        duplicates += count - 1;
+    }
+    assert!(
+        duplicates <= kills,
+        "{duplicates} duplicate e-mails for {kills} kills"
+    );
+    // Archived exactly once: one row per transaction, counted in PostgreSQL.
+    let (rows, takeovers): (Vec<(String, i64)>, i64) = {
+        use sqlx::Connection;
+        let mut c = sqlx::postgres::PgConnection::connect(&db).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT transaction_id, COUNT(*) FROM invoices GROUP BY transaction_id",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        let (t,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(takeovers), 0) AS BIGINT) FROM jobs")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        (rows, t)
+    };
+    assert_eq!(rows.len(), total as usize);
+    assert!(rows.iter().all(|(_, c)| *c == 1), "{rows:?}");
+    // Both instances worked, and the survivor finished what the killed one held.
+    let steps = |log: &str| log.lines().filter(|l| l.contains("outcome=")).count();
+    let (a, b) = (steps(&steady.log_text()), steps(&victim_logs));
+    assert!(a > 0 && b > 0, "steps: steady {a}, killed {b}");
+    // Jobs held by a killed instance were claimed again once their leases ran out.
+    assert!(takeovers >= 1, "no job was ever taken over from a killed instance");
+    eprintln!(
+        "two instances on PostgreSQL: {total} jobs, {kills} kills of one, {duplicates} duplicate e-mails, {takeovers} jobs taken over after a lease ran out; job steps logged: steady {a}, killed {b}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipeline_two_instances_on_postgres_one_killed() {
+    if !DbKind::available("pipeline_two_instances_on_postgres_one_killed")
+        .iter()
+        .any(|k| matches!(k, DbKind::Postgres))
+    {
+        return;
+    }
+    two_instances_on_postgres(200).await;
+}
