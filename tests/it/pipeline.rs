@@ -517,7 +517,10 @@ async fn scenarios_on(kind: DbKind) {
     // VOID on a delivered invoice, reported by the callback: one credit note.
     dintero.with(25, |t| t.voided = true);
     assert_eq!(callback(&server, 25, "&event=VOID&event_id=e1").await.status().as_u16(), 200);
-    let j = wait_until(&server, 25, |j| j["job"]["credit_email_sent"] == true).await;
+    let j = wait_until(&server, 25, |j| {
+        j["job"]["credit_email_sent"] == true && j["job"]["state"] == "done"
+    })
+    .await;
     let credit = "KN-T000041";
     assert_eq!(j["job"]["credit_number"], credit, "{j}");
     assert_eq!(j["job"]["state"], "done");
@@ -526,7 +529,10 @@ async fn scenarios_on(kind: DbKind) {
     // VOID seen on a re-read (a plain callback for a delivered invoice).
     dintero.with(24, |t| t.voided = true);
     assert_eq!(callback(&server, 24, "").await.status().as_u16(), 200);
-    let j = wait_until(&server, 24, |j| j["job"]["credit_email_sent"] == true).await;
+    let j = wait_until(&server, 24, |j| {
+        j["job"]["credit_email_sent"] == true && j["job"]["state"] == "done"
+    })
+    .await;
     assert_eq!(j["job"]["credit_number"], "KN-T000042", "{j}");
     // A plain callback for a delivered, not voided invoice: re-read, done again.
     assert_eq!(callback(&server, 23, "").await.status().as_u16(), 200);
