@@ -350,8 +350,20 @@ mod tests {
             assert!(subject.contains("KN-1") && subject.contains("X-1"), "{l}");
             assert!(body.contains("KN-1") && body.contains("X-1"), "{l}");
         }
-        assert!(credit_text("nb", "KN-1", "X-1", "S").0.starts_with("Kreditnota"));
-        assert!(credit_text("sv", "KN-1", "X-1", "S").0.starts_with("Kreditfaktura"));
-        assert!(credit_text("fi", "KN-1", "X-1", "S").0.starts_with("Hyvityslasku"));
+        assert!(
+            credit_text("nb", "KN-1", "X-1", "S")
+                .0
+                .starts_with("Kreditnota")
+        );
+        assert!(
+            credit_text("sv", "KN-1", "X-1", "S")
+                .0
+                .starts_with("Kreditfaktura")
+        );
+        assert!(
+            credit_text("fi", "KN-1", "X-1", "S")
+                .0
+                .starts_with("Hyvityslasku")
+        );
     }
 }

@@ -66,13 +66,12 @@ pub async fn store_side(
     .bind(now())
     .execute(&db.pool)
     .await?;
-    let row = sqlx::query(
-        "SELECT sha256 FROM invoice_documents WHERE invoice_number = $1 AND kind = $2",
-    )
-    .bind(invoice_number)
-    .bind(kind)
-    .fetch_one(&db.pool)
-    .await?;
+    let row =
+        sqlx::query("SELECT sha256 FROM invoice_documents WHERE invoice_number = $1 AND kind = $2")
+            .bind(invoice_number)
+            .bind(kind)
+            .fetch_one(&db.pool)
+            .await?;
     let archived: String = row.try_get(0)?;
     Ok(if archived == sha {
         Side::Stored

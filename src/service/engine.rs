@@ -21,7 +21,8 @@ use crate::locale::Locale;
 use crate::render::{RenderOptions, Renderer};
 use crate::template::{BUILTIN, TemplateSource};
 use crate::verify::{
-    CustomerKind, Finding, Report, VerifiedInvoice, VerifyOptions, verify, verify_credit, verify_with,
+    CustomerKind, Finding, Report, VerifiedInvoice, VerifyOptions, verify, verify_credit,
+    verify_with,
 };
 
 /// The request body of `/v1/check` and `/v1/render`.

@@ -74,6 +74,10 @@ pub const CALLBACK_SECRET_VAR: &str = "DINTERO_CALLBACK_SECRET";
 pub const CREDIT_PREFIX_VAR: &str = "KRAVIA_INVOICE_CREDIT_PREFIX";
 
 const ACTIVE: [&str; 4] = ["capture", "render", "deliver", "credit"];
+/// Every state a job can be in.
+const STATES: [&str; 8] = [
+    "capture", "render", "deliver", "credit", "done", "rejected", "failed", "voided",
+];
 const NOT_YET_COLLECTED: [Code; 3] = [
     Code::CollectionNotStarted,
     Code::MissingPaymentDetails,
@@ -138,8 +142,7 @@ impl Settings {
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| "KN-".into()),
-                start: i64::try_from(env_u64("KRAVIA_INVOICE_CREDIT_START", 1).max(1))
-                    .unwrap_or(1),
+                start: i64::try_from(env_u64("KRAVIA_INVOICE_CREDIT_START", 1).max(1)).unwrap_or(1),
                 width: usize::try_from(env_u64("KRAVIA_INVOICE_CREDIT_DIGITS", 6).clamp(1, 18))
                     .unwrap_or(6),
             },
@@ -466,7 +469,8 @@ impl JobStore {
         Ok(ok)
     }
 
-    /// Jobs per state.
+    /// Jobs per state, every state listed (0 when none), so that an alert on
+    /// `rejected` or `failed` has a series before the first one.
     ///
     /// # Errors
     ///
@@ -475,9 +479,12 @@ impl JobStore {
         let rows = sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")
             .fetch_all(&self.db.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        let mut counts: std::collections::BTreeMap<String, i64> =
+            STATES.iter().map(|s| ((*s).to_string(), 0)).collect();
+        for r in &rows {
+            counts.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        Ok(counts.into_iter().collect())
     }
 }
 
@@ -1110,7 +1117,12 @@ impl Pipeline {
                     job.credit_number = Some(n.clone());
                     let _ = self
                         .store
-                        .history(&job.transaction_id, "credit", "credit number taken", Some(&n))
+                        .history(
+                            &job.transaction_id,
+                            "credit",
+                            "credit number taken",
+                            Some(&n),
+                        )
                         .await;
                     n
                 }
@@ -1203,7 +1215,12 @@ impl Pipeline {
                 }
                 let _ = self
                     .store
-                    .history(&job.transaction_id, "credit", "credit note archived", Some(&number))
+                    .history(
+                        &job.transaction_id,
+                        "credit",
+                        "credit note archived",
+                        Some(&number),
+                    )
                     .await;
                 let locale = job.locale.clone().unwrap_or(note.locale);
                 (note.sha256, note.bytes, locale, note.buyer_email)
@@ -1232,7 +1249,12 @@ impl Pipeline {
             drop(one);
             let _ = self
                 .store
-                .history(&job.transaction_id, "credit", "credit note e-mail sent", out.to)
+                .history(
+                    &job.transaction_id,
+                    "credit",
+                    "credit note e-mail sent",
+                    out.to,
+                )
                 .await;
         }
         if self.delivery.webhook_on() && !job.credit_webhook_sent {
@@ -1243,7 +1265,12 @@ impl Pipeline {
             let _ = self.save(job, false).await;
             let _ = self
                 .store
-                .history(&job.transaction_id, "credit", "credit note webhook delivered", None)
+                .history(
+                    &job.transaction_id,
+                    "credit",
+                    "credit note webhook delivered",
+                    None,
+                )
                 .await;
         }
         Next::Stop("done", Some(format!("credit note {number} delivered")))
@@ -1271,7 +1298,10 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/v1/jobs", get(list_jobs))
         .route("/v1/jobs/{transaction_id}", get(show_job))
         .route("/v1/jobs/{transaction_id}/retry", post(retry_job))
-        .route("/v1/invoices/{invoice_number}/ubl", get(documents::ubl_route))
+        .route(
+            "/v1/invoices/{invoice_number}/ubl",
+            get(documents::ubl_route),
+        )
 }
 
 /// The callback route (signed by Dintero, not by the API key).

@@ -166,6 +166,9 @@ async fn happy_path_on(kind: DbKind) {
         .await
         .unwrap();
     assert!(m.contains("kravia_jobs{state=\"done\"} 2"), "{m}");
+    // Every state has a series (an alert on rejected or failed sees 0 first).
+    assert!(m.contains("kravia_jobs{state=\"rejected\"} 0"), "{m}");
+    assert!(m.contains("kravia_jobs{state=\"failed\"} 0"), "{m}");
 
     // SMTP down for a while: the delivery waits and goes out when it returns.
     smtp.down.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -491,7 +494,10 @@ async fn scenarios_on(kind: DbKind) {
     let pdf = attachment(m, &format!("{number}.pdf")).expect("the PDF attached");
     let xml = attachment(m, &format!("{number}.xml")).expect("the UBL attached");
     let xml_text = String::from_utf8(xml.clone()).unwrap();
-    assert!(xml_text.contains(&format!("<cbc:ID>{number}</cbc:ID>")), "{xml_text}");
+    assert!(
+        xml_text.contains(&format!("<cbc:ID>{number}</cbc:ID>")),
+        "{xml_text}"
+    );
     let r = client()
         .get(server.url(&format!("/v1/invoices/{number}/ubl")))
         .header("authorization", format!("Bearer {KEY}"))
@@ -509,14 +515,24 @@ async fn scenarios_on(kind: DbKind) {
         .bytes()
         .await
         .unwrap();
-    assert_eq!(archived.as_ref(), pdf.as_slice(), "the e-mail carries the archived PDF");
+    assert_eq!(
+        archived.as_ref(),
+        pdf.as_slice(),
+        "the e-mail carries the archived PDF"
+    );
     let (status, rec) = get_json(&server, &format!("/v1/invoices/{number}")).await;
     assert_eq!(status, 200);
     assert_eq!(rec["status"], "issued");
 
     // VOID on a delivered invoice, reported by the callback: one credit note.
     dintero.with(25, |t| t.voided = true);
-    assert_eq!(callback(&server, 25, "&event=VOID&event_id=e1").await.status().as_u16(), 200);
+    assert_eq!(
+        callback(&server, 25, "&event=VOID&event_id=e1")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let j = wait_until(&server, 25, |j| {
         j["job"]["credit_email_sent"] == true && j["job"]["state"] == "done"
     })
@@ -525,7 +541,13 @@ async fn scenarios_on(kind: DbKind) {
     assert_eq!(j["job"]["credit_number"], credit, "{j}");
     assert_eq!(j["job"]["state"], "done");
     // The same VOID callback again (Dintero retries): nothing new.
-    assert_eq!(callback(&server, 25, "&event=VOID&event_id=e1").await.status().as_u16(), 200);
+    assert_eq!(
+        callback(&server, 25, "&event=VOID&event_id=e1")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     // VOID seen on a re-read (a plain callback for a delivered invoice).
     dintero.with(24, |t| t.voided = true);
     assert_eq!(callback(&server, 24, "").await.status().as_u16(), 200);
@@ -550,11 +572,17 @@ async fn scenarios_on(kind: DbKind) {
         .expect("the credit note e-mail");
     let invoice25 = invoice_number(25);
     let subject = header(m, "Subject").unwrap();
-    assert!(subject.contains(credit) && subject.contains(&invoice25), "{subject}");
+    assert!(
+        subject.contains(credit) && subject.contains(&invoice25),
+        "{subject}"
+    );
     let note = attachment(m, &format!("{credit}.pdf")).expect("the credit note attached");
     let text = pdf_text(&note);
     for want in ["Kreditnota", credit, invoice25.as_str(), "-7 824,00 NOK"] {
-        assert!(text.contains(want), "{want:?} not in the credit note:\n{text}");
+        assert!(
+            text.contains(want),
+            "{want:?} not in the credit note:\n{text}"
+        );
     }
     let (status, rec) = get_json(&server, &format!("/v1/invoices/{credit}")).await;
     assert_eq!(status, 200);
@@ -639,14 +667,11 @@ async fn two_instances_on_postgres(total: u32) {
             let n = 3000 + sent;
             // Half to each instance; when one does not answer, the other
             // (Dintero retries, a load balancer picks another instance).
-            let mut first = n % 2 == 0;
+            let mut first = n.is_multiple_of(2);
             loop {
                 let target = if first { &steady } else { &victim };
                 match client()
-                    .post(target.url(&format!(
-                        "/v1/dintero/callback?transaction_id={}",
-                        tx_id(n)
-                    )))
+                    .post(target.url(&format!("/v1/dintero/callback?transaction_id={}", tx_id(n))))
                     .send()
                     .await
                 {
@@ -706,16 +731,16 @@ async fn two_instances_on_postgres(total: u32) {
     let (rows, takeovers): (Vec<(String, i64)>, i64) = {
         use sqlx::Connection;
         let mut c = sqlx::postgres::PgConnection::connect(&db).await.unwrap();
-        let rows = sqlx::query_as(
-            "SELECT transaction_id, COUNT(*) FROM invoices GROUP BY transaction_id",
-        )
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-        let (t,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(takeovers), 0) AS BIGINT) FROM jobs")
-            .fetch_one(&mut c)
-            .await
-            .unwrap();
+        let rows =
+            sqlx::query_as("SELECT transaction_id, COUNT(*) FROM invoices GROUP BY transaction_id")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+        let (t,): (i64,) =
+            sqlx::query_as("SELECT CAST(COALESCE(SUM(takeovers), 0) AS BIGINT) FROM jobs")
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
         (rows, t)
     };
     assert_eq!(rows.len(), total as usize);
@@ -725,7 +750,10 @@ async fn two_instances_on_postgres(total: u32) {
     let (a, b) = (steps(&steady.log_text()), steps(&victim_logs));
     assert!(a > 0 && b > 0, "steps: steady {a}, killed {b}");
     // Jobs held by a killed instance were claimed again once their leases ran out.
-    assert!(takeovers >= 1, "no job was ever taken over from a killed instance");
+    assert!(
+        takeovers >= 1,
+        "no job was ever taken over from a killed instance"
+    );
     eprintln!(
         "two instances on PostgreSQL: {total} jobs, {kills} kills of one, {duplicates} duplicate e-mails, {takeovers} jobs taken over after a lease ran out; job steps logged: steady {a}, killed {b}"
     );

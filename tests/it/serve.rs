@@ -236,6 +236,11 @@ async fn serve_refuses_bad_requests_keys_and_routes() {
         "/v1/render",
         "/v1/invoices/{invoice_number}",
         "/v1/invoices/{invoice_number}/pdf",
+        "/v1/invoices/{invoice_number}/ubl",
+        "/v1/dintero/callback",
+        "/v1/jobs",
+        "/v1/jobs/{transaction_id}",
+        "/v1/jobs/{transaction_id}/retry",
         "/healthz",
         "/metrics",
     ] {
