@@ -461,7 +461,7 @@ async fn scenarios_on(kind: DbKind) {
             ..TxState::default()
         },
     );
-    let server = Server::start(&o);
+    let mut server = Server::start(&o);
     for n in 21..=26 {
         assert_eq!(callback(&server, n, "").await.status().as_u16(), 200);
     }
@@ -601,6 +601,22 @@ async fn scenarios_on(kind: DbKind) {
             .iter()
             .any(|v| v["credit_number"] == credit && v["invoice_number"] == invoice25.as_str())
     );
+
+    // The series lives in the database: after a kill -9 and a restart the
+    // next credit note takes the next number, none is reused.
+    server.kill9();
+    let server = Server::start(&o);
+    dintero.with(23, |t| t.voided = true);
+    assert_eq!(
+        callback(&server, 23, "&event=VOID").await.status().as_u16(),
+        200
+    );
+    let j = wait_until(&server, 23, |j| {
+        j["job"]["credit_email_sent"] == true && j["job"]["state"] == "done"
+    })
+    .await;
+    assert_eq!(j["job"]["credit_number"], "KN-T000043", "{j}");
+    assert_eq!(smtp.messages().len(), 8);
 }
 
 async fn wait_until(
