@@ -423,10 +423,11 @@ async fn get_json(s: &Server, path: &str) -> (u16, serde_json::Value) {
     (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
-/// The stand-in's answers to a capture (202, 429 with Retry-After, 503, a 500
-/// after applying it), a VOID after delivery (by the callback's event and by
-/// a re-read) giving one credit note, a VOID before delivery, and the UBL
-/// e-invoice of a business invoice attached and archived.
+/// The stand-in's answers to a capture (202 completing two reads later, 429
+/// with Retry-After, 503, a 500 after applying it) and to reads (429, 5xx);
+/// a VOID after delivery (by the callback's event and by a re-read) giving
+/// one credit note, numbered from the series in the database; a VOID before
+/// delivery; the UBL e-invoice of a business invoice attached and archived.
 async fn scenarios_on(kind: DbKind) {
     let dintero = Dintero::start().await;
     let smtp = Smtp::start();
@@ -454,6 +455,8 @@ async fn scenarios_on(kind: DbKind) {
             },
         );
     }
+    // Reads failing for a while (429 with Retry-After, 502, 503) are retried.
+    dintero.with(25, |t| t.read_answers = vec![429, 502, 503]);
     dintero.add(
         26,
         TxState {

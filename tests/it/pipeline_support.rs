@@ -31,6 +31,12 @@ pub struct TxState {
     pub capture_answers: Vec<u16>,
     /// When each capture request arrived.
     pub capture_times: Vec<std::time::Instant>,
+    /// After a 202: reads that still show the transaction as before the
+    /// capture (the capture completes later).
+    pub pending_reads: u32,
+    /// How the next reads of this transaction are answered (429 with
+    /// `Retry-After: 1`, or a 5xx), before they succeed.
+    pub read_answers: Vec<u16>,
 }
 
 /// The Dintero stand-in.
@@ -112,6 +118,27 @@ async fn get_tx(State(d): State<Dintero>, Path(id): Path<String>) -> axum::respo
         )
             .into_response();
     };
+    if !st.read_answers.is_empty() {
+        let code = st.read_answers.remove(0);
+        let mut r = (
+            StatusCode::from_u16(code).unwrap(),
+            axum::Json(json!({"error": {"message": "stand-in read failure"}})),
+        )
+            .into_response();
+        if code == 429 {
+            r.headers_mut()
+                .insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        }
+        return r;
+    }
+    if st.pending_reads > 0 {
+        st.pending_reads -= 1;
+        let before = TxState {
+            captured: false,
+            ..st.clone()
+        };
+        return axum::Json(document(&id, &before)).into_response();
+    }
     if st.captured {
         st.reads_since_capture += 1;
     }
@@ -176,6 +203,9 @@ async fn capture(State(d): State<Dintero>, Path(id): Path<String>) -> axum::resp
             .into_response();
     }
     if scripted == Some(202) || d.accept_202.load(Ordering::SeqCst) {
+        if scripted == Some(202) {
+            st.pending_reads = 2;
+        }
         let before = TxState {
             captured: false,
             ..st.clone()
