@@ -42,7 +42,10 @@ pub enum Command {
     ///
     /// Every /v1 route needs `Authorization: Bearer $KRAVIA_INVOICE_API_KEY`;
     /// without the key serve starts only on a loopback address. SIGTERM or
-    /// SIGINT finish the requests in flight and stop.
+    /// SIGINT finish the requests in flight and stop. With the Dintero
+    /// credentials in the environment it also runs the after-capture
+    /// pipeline at /v1/dintero/callback (capture once, render, archive,
+    /// deliver; a credit note on a VOID): see ENVIRONMENT and the README.
     Serve(ServeArgs),
     /// Show and retry the after-capture jobs of `serve` (JSON on stdout).
     Jobs(JobsArgs),

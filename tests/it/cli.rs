@@ -506,6 +506,8 @@ fn man_pages_from_the_same_definitions() {
         ".SH \"EXIT STATUS\"",
         "130",
         "DINTERO_CLIENT_SECRET",
+        "DINTERO_CALLBACK_SECRET",
+        "KRAVIA_INVOICE_CREDIT_PREFIX",
     ] {
         assert!(page.contains(s), "main page lacks {s}");
     }

@@ -124,6 +124,30 @@ fn main_page(cli: clap::Command) -> Result<Vec<u8>, Error> {
                 "DINTERO_BASE_URL",
                 "fetch: the Checkout API base URL when --base-url is not given (default https://checkout.dintero.com/v1).",
             ),
+            (
+                "KRAVIA_INVOICE_API_KEY",
+                "serve: the API key every /v1 route and /metrics need (Authorization: Bearer); never logged.",
+            ),
+            (
+                "DINTERO_CALLBACK_SECRET",
+                "serve: with the three Dintero credentials, serve runs the after-capture pipeline at /v1/dintero/callback; this secret checks Dintero-Signature (401 when wrong).",
+            ),
+            (
+                "KRAVIA_INVOICE_SMTP_URL, KRAVIA_INVOICE_MAIL_FROM",
+                "serve: deliver invoices and credit notes by e-mail (smtp://, smtp://…?tls=required, smtps://).",
+            ),
+            (
+                "KRAVIA_INVOICE_WEBHOOK_URL, KRAVIA_INVOICE_WEBHOOK_SECRET",
+                "serve: deliver by a webhook signed with HMAC-SHA256 (Kravia-Signature).",
+            ),
+            (
+                "KRAVIA_INVOICE_CREDIT_PREFIX, KRAVIA_INVOICE_CREDIT_START, KRAVIA_INVOICE_CREDIT_DIGITS",
+                "serve: the credit-note numbers of the pipeline: prefix (KN-), first number (1), digits (6) of a counter kept in the database.",
+            ),
+            (
+                "KRAVIA_INVOICE_PUBLIC_URL",
+                "serve: the service's public URL, for archive links in webhooks.",
+            ),
         ],
     );
     io(roff.to_writer(&mut page))?;
