@@ -189,9 +189,42 @@ async fn happy_path_on(kind: DbKind) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(smtp.messages().len(), 2);
+    // A VOID reported while the invoice is still being delivered: the callback
+    // finds the job busy and only records it; once the invoice is delivered
+    // the job goes on to the credit note (numbered from the default series).
+    dintero.with(3, |t| t.voided = true);
+    assert_eq!(
+        callback(&server, 3, "&event=VOID").await.status().as_u16(),
+        200
+    );
+    let j = job(&server, 3).await.unwrap();
+    assert_eq!(j["job"]["state"], "deliver", "{j}");
+    assert_eq!(j["job"]["void_requested"], true, "{j}");
     smtp.down.store(false, std::sync::atomic::Ordering::SeqCst);
-    wait_state(&server, 3, "done", Duration::from_secs(30)).await;
-    assert_eq!(smtp.messages().len(), 3);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let j = loop {
+        let j = job(&server, 3).await.unwrap();
+        if j["job"]["state"] == "done" && j["job"]["credit_email_sent"] == true {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "{j}\n{}", server.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(j["job"]["email_sent"], true, "{j}");
+    assert_eq!(j["job"]["credit_number"], "KN-000001", "{j}");
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 4, "the invoice, then its credit note");
+    let ids: Vec<&str> = messages[2..]
+        .iter()
+        .map(|m| header(m, "Message-ID").unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            format!("<invoice.{}@kravia-invoice>", invoice_number(3)),
+            "<credit.KN-000001@kravia-invoice>".to_string()
+        ]
+    );
     assert_eq!(dintero.captures(3), 1);
 }
 
