@@ -7,6 +7,8 @@
 #   MODE=repeat bench/serve.sh        # the same invoice again (render + archive lookup)
 #   DB=postgres://postgres@127.0.0.1:55432/postgres bench/serve.sh   # PostgreSQL
 #   DURATION=30s CONNECTIONS=64 THREADS=2 bench/serve.sh
+#   RATE=1000 bench/serve.sh          # offered load of about 1,000 requests/s
+#                                     # (each connection pauses between requests)
 #
 # MODE=fresh (default): every request carries a new invoice number, so each
 # one is a real render and a new durable archive commit (grouped). With
@@ -55,7 +57,7 @@ else
 fi
 export KRAVIA_INVOICE_API_KEY=bench-key
 
-echo "machine: $(nproc) cores, $(uname -sr); mode=$MODE db=${DBURL%%://*} connections=$CONNECTIONS threads=$THREADS duration=$DURATION"
+echo "machine: $(nproc) cores, $(uname -sr); mode=$MODE db=${DBURL%%://*} connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-closed loop}"
 /usr/bin/time -v -o "$OUT/time.txt" "$BIN" serve --listen "127.0.0.1:$PORT" \
     --brand "$F/brand.toml" --db "$DBURL" 2>"$OUT/serve.log" &
 TIMEPID=$!
@@ -68,7 +70,7 @@ grep -q "listening on" "$OUT/serve.log" || { cat "$OUT/serve.log"; exit 1; }
 # Warm up (fonts, pools), then measure.
 BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=W wrk -t"$THREADS" -c"$CONNECTIONS" -d3s \
     -s bench/serve_render.lua "http://127.0.0.1:$PORT" >/dev/null
-BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=M wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
+BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=M RATE=${RATE:-} CONNECTIONS=$CONNECTIONS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
     --latency -s bench/serve_render.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
 
 curl -s -H "Authorization: Bearer $KRAVIA_INVOICE_API_KEY" "http://127.0.0.1:$PORT/metrics" \

@@ -3,6 +3,7 @@
 -- render and a new archive row each time); MODE=repeat posts the same invoice
 -- (a real render, then the archive answers "existing": no write).
 local template, key, mode, prefix
+local pause_ms = 0
 local counter = 0
 local errors = 0
 local next_id = 0
@@ -21,6 +22,18 @@ function init(args)
   key = os.getenv("KRAVIA_INVOICE_API_KEY") or ""
   mode = os.getenv("MODE") or "fresh"
   prefix = os.getenv("PREFIX") or "B"
+  -- RATE (requests/s over all CONNECTIONS): each connection waits
+  -- CONNECTIONS/RATE s between its requests, so the offered load is about
+  -- RATE instead of as fast as the server answers (a closed loop).
+  local rate = tonumber(os.getenv("RATE") or "")
+  local conns = tonumber(os.getenv("CONNECTIONS") or "")
+  if rate and conns and rate > 0 then
+    pause_ms = math.floor(conns * 1000 / rate)
+  end
+end
+
+function delay()
+  return pause_ms
 end
 
 function request()

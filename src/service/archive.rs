@@ -265,32 +265,81 @@ async fn writer(db: Db, mut rx: mpsc::Receiver<PendingBox>) {
     }
 }
 
+/// The most rows one `INSERT` carries (7 parameters each, far below every
+/// backend's limit on bound parameters).
+const ROWS_PER_INSERT: usize = 64;
+
 /// One transaction for the whole batch; the outcomes in batch order.
+///
+/// The rows go in as multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING
+/// invoice_number` statements (one round trip per 64 invoices instead of one
+/// each, which is what a networked PostgreSQL pays for); an invoice whose
+/// number was not returned was already archived (or came twice in this
+/// batch), and is judged against the archived record.
 async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Stored>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let mut out = Vec::with_capacity(batch.len());
     let created = now();
+    let mut inserted: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for chunk in batch.chunks(ROWS_PER_INSERT) {
+        // A number twice in one statement would make PostgreSQL refuse the
+        // whole statement ("cannot affect row a second time"): later
+        // occurrences wait for the judging pass below.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let rows: Vec<&NewInvoice> = chunk
+            .iter()
+            .map(|p| &p.invoice)
+            .filter(|inv| {
+                !inserted.contains(&inv.invoice_number) && seen.insert(&inv.invoice_number)
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut sql = String::from(
+            "INSERT INTO invoices (invoice_number, transaction_id, sha256, size, pdf, created_at, status) VALUES ",
+        );
+        for i in 0..rows.len() {
+            let b = i * 6;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, 'issued')",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        sql.push_str(" ON CONFLICT (invoice_number) DO NOTHING RETURNING invoice_number");
+        let mut q = sqlx::query(&sql);
+        for inv in &rows {
+            q = q
+                .bind(&inv.invoice_number)
+                .bind(&inv.transaction_id)
+                .bind(&inv.sha256)
+                .bind(size_of(inv))
+                .bind(inv.pdf.as_ref())
+                .bind(&created);
+        }
+        for row in q.fetch_all(&mut *tx).await? {
+            inserted.insert(row.try_get::<String, _>(0)?);
+        }
+    }
+    let mut out = Vec::with_capacity(batch.len());
+    let mut claimed: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for p in batch {
         let inv = &p.invoice;
-        let size = i64::try_from(inv.pdf.len()).unwrap_or(i64::MAX);
-        let done = sqlx::query(
-            "INSERT INTO invoices (invoice_number, transaction_id, sha256, size, pdf, created_at, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'issued') ON CONFLICT (invoice_number) DO NOTHING",
-        )
-        .bind(&inv.invoice_number)
-        .bind(&inv.transaction_id)
-        .bind(&inv.sha256)
-        .bind(size)
-        .bind(inv.pdf.as_ref())
-        .bind(&created)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
+        // The first of the batch to carry a newly inserted number is the one
+        // inserted; any other is judged against the archived record.
+        if inserted.contains(&inv.invoice_number) && claimed.insert(&inv.invoice_number) {
             out.push(Stored::Inserted(Record {
                 invoice_number: inv.invoice_number.clone(),
                 transaction_id: inv.transaction_id.clone(),
                 sha256: inv.sha256.clone(),
-                size,
+                size: size_of(inv),
                 created: created.clone(),
                 status: "issued".into(),
             }));
@@ -305,4 +354,8 @@ async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Stored>, sqlx::Er
     }
     tx.commit().await?;
     Ok(out)
+}
+
+fn size_of(inv: &NewInvoice) -> i64 {
+    i64::try_from(inv.pdf.len()).unwrap_or(i64::MAX)
 }
