@@ -7,7 +7,12 @@
 //! * `hybrid/pdf_pdfa`: as PDF/A-3 (XMP, sRGB output intent, CIDSet);
 //! * `hybrid/pdf_pdfa_ubl`: as PDF/A-3 with the invoice's UBL attached (what
 //!   `render --pdfa` writes for a B2B invoice, the UBL already built): the
-//!   difference to `hybrid/pdf` is the cost of the PDF/A additions.
+//!   difference to `hybrid/pdf` is the cost of the PDF/A additions;
+//!
+//! Before criterion's runs it prints that difference measured in pairs (the
+//! plain and the PDF/A write back to back, 2,000 pairs, the median of the
+//! per-pair differences), which a changing load on the shared machine skews
+//! less than the difference of two separate criterion runs.
 //!
 //! ```sh
 //! cargo bench --bench einvoice
@@ -19,6 +24,7 @@
 
 use std::hint::black_box;
 use std::path::Path;
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -88,6 +94,36 @@ fn bench(c: &mut Criterion) {
         ("pdf_pdfa_ubl", &hybrid),
     ] {
         eprintln!("{name}: {} bytes", pdf::write(&doc, o).unwrap().len());
+    }
+    // The additions paired: the plain and the PDF/A write back to back
+    // (alternating which goes first), 2,000 pairs; the median of the
+    // per-pair differences weighs a load that changes during the run (the
+    // machine is shared) on both alike. Printed before criterion's runs.
+    for (name, with) in [("pdfa", &pdfa), ("pdfa_ubl", &hybrid)] {
+        let mut diffs: Vec<i128> = Vec::with_capacity(2_000);
+        for i in 0..2_000 {
+            let one = |o: &PdfOptions| {
+                let t = Instant::now();
+                black_box(pdf::write(black_box(&doc), o).unwrap());
+                t.elapsed().as_nanos() as i128
+            };
+            let (p, w) = if i % 2 == 0 {
+                let p = one(&plain);
+                (p, one(with))
+            } else {
+                let w = one(with);
+                (one(&plain), w)
+            };
+            diffs.push(w - p);
+        }
+        diffs.sort_unstable();
+        let q = |f: f64| diffs[((diffs.len() - 1) as f64 * f) as usize] as f64 / 1000.0;
+        eprintln!(
+            "additions {name}: paired median {:.1} µs (quartiles {:.1} / {:.1} µs, 2,000 pairs)",
+            q(0.5),
+            q(0.25),
+            q(0.75)
+        );
     }
     let mut g = c.benchmark_group("hybrid");
     g.bench_function("pdf", |b| {
