@@ -101,7 +101,8 @@ pub struct RenderArgs {
     /// Where to write the PDF; `-` for stdout (JSON then goes to stderr).
     #[arg(long, value_name = "FILE|-")]
     pub output: PathBuf,
-    /// Write a PDF/A-3 archive file (XMP metadata, sRGB output intent).
+    /// Write a PDF/A-3 archive file (XMP metadata, sRGB output intent); a
+    /// B2B invoice carries its e-invoice (UBL) as an attached file.
     #[arg(long)]
     pub pdfa: bool,
     /// Print the outcome as one JSON object.
@@ -207,9 +208,14 @@ pub struct BatchArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Also write the e-invoice `<name>.xml` (PEPPOL BIS Billing 3.0 / EHF UBL,
-    /// with the PDF embedded) beside each PDF; both or neither per invoice.
+    /// with the PDF embedded; a credit note's `CreditNote`) beside each PDF;
+    /// both or neither per input.
     #[arg(long)]
     pub ubl: bool,
+    /// Write PDF/A-3 archive files; a B2B invoice carries its e-invoice (UBL)
+    /// as an attached file.
+    #[arg(long)]
+    pub pdfa: bool,
     /// Give a voided transaction (AUTHORIZATION_VOIDED, or with a successful
     /// VOID event) a credit note instead of an invoice, written as
     /// `<credit_number>.pdf`; the others get invoices as usual.
@@ -314,6 +320,11 @@ pub struct CreditNoteArgs {
     /// Print the layout as text instead of writing a PDF (debugging).
     #[arg(long, hide = true)]
     pub dump_layout: bool,
+    /// Also write the e-invoice credit note (PEPPOL BIS Billing 3.0 / EHF UBL
+    /// `CreditNote` 381 referencing the invoice, with the PDF embedded) to
+    /// FILE; both files are written or neither. B2B only.
+    #[arg(long, value_name = "FILE")]
+    pub ubl: Option<PathBuf>,
 }
 
 /// `--version`: the crate version, and the git commit when built from a

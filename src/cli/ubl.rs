@@ -1,12 +1,14 @@
-//! `--ubl`: the e-invoice (PEPPOL BIS Billing 3.0 / EHF UBL) beside the PDF,
-//! both files or neither, and the e-invoice findings of `check`.
+//! `--ubl`: the e-invoice (PEPPOL BIS Billing 3.0 / EHF UBL `Invoice`, or the
+//! `CreditNote` of a credit note) beside the PDF, both files or neither, and
+//! the e-invoice findings of `check`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kravia_invoice::VerifiedInvoice;
 use kravia_invoice::einvoice::{self, Finding, Severity};
-use kravia_invoice::verify::CustomerKind;
+use kravia_invoice::locale::Locale;
+use kravia_invoice::verify::{CustomerKind, VerifiedCreditNote};
 
 use super::exit::Outcome;
 use super::json::{CheckDoc, to_line};
@@ -16,6 +18,48 @@ use super::output::{Printer, findings_text, write_atomic};
 /// invoice and what is missing (e.g. the buyer's organisation number).
 pub fn make(invoice: &VerifiedInvoice, pdf: &[u8]) -> Result<Vec<u8>, String> {
     einvoice::ubl(invoice, Some(pdf)).map_err(|e| format!("--ubl: {e}"))
+}
+
+/// The UBL `CreditNote` of a rendered credit note with its PDF embedded, its
+/// notes in `locale`; the error names the credit note and what is missing.
+pub fn make_credit(
+    note: &VerifiedCreditNote,
+    locale: Locale,
+    pdf: &[u8],
+) -> Result<Vec<u8>, String> {
+    einvoice::credit_note_ubl(note, locale, Some(pdf)).map_err(|e| format!("--ubl: {e}"))
+}
+
+/// Refuses `--ubl -` and `--ubl` naming the `--output` file.
+pub fn check_paths(output: &Path, ubl_path: &Path) -> Result<(), &'static str> {
+    if ubl_path.as_os_str() == "-" {
+        return Err("--ubl needs a file name (stdout can carry only the PDF)");
+    }
+    if output.as_os_str() != "-" && output == ubl_path {
+        return Err("--ubl and --output name the same file");
+    }
+    Ok(())
+}
+
+/// Writes the PDF to `output` (`-`: stdout) and the UBL to `ubl_path`, both
+/// or neither.
+pub fn write_both(
+    out: &mut Printer,
+    output: &Path,
+    pdf: &[u8],
+    ubl_path: &Path,
+    xml: &[u8],
+) -> Result<(), String> {
+    if output.as_os_str() == "-" {
+        write_pair(ubl_path, xml, None, || {
+            out.stdout_bytes(pdf)
+                .map_err(|e| format!("writing the PDF to stdout: {e}"))
+        })
+    } else {
+        write_pair(ubl_path, xml, Some(output), || {
+            write_atomic(output, pdf).map_err(|e| e.to_string())
+        })
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, flushed to disk; returns
@@ -90,30 +134,14 @@ pub fn deliver(
     invoice: &VerifiedInvoice,
 ) -> Outcome {
     let to_stdout = output.as_os_str() == "-";
-    if ubl_path.as_os_str() == "-" {
-        return out.fatal(
-            json,
-            &"--ubl needs a file name (stdout can carry only the PDF)",
-        );
-    }
-    if !to_stdout && output == ubl_path {
-        return out.fatal(json, &"--ubl and --output name the same file");
+    if let Err(e) = check_paths(output, ubl_path) {
+        return out.fatal(json, &e);
     }
     let xml = match make(invoice, pdf) {
         Ok(x) => x,
         Err(e) => return out.fatal(json, &e),
     };
-    let written = if to_stdout {
-        write_pair(ubl_path, &xml, None, || {
-            out.stdout_bytes(pdf)
-                .map_err(|e| format!("writing the PDF to stdout: {e}"))
-        })
-    } else {
-        write_pair(ubl_path, &xml, Some(output), || {
-            write_atomic(output, pdf).map_err(|e| e.to_string())
-        })
-    };
-    if let Err(e) = written {
+    if let Err(e) = write_both(out, output, pdf, ubl_path, &xml) {
         return out.fatal(json, &e);
     }
     let shown = output.display().to_string();

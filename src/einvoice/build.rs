@@ -1,5 +1,6 @@
-//! `VerifiedInvoice` → [`Document`]: every value of the UBL decided here, and
-//! the only file of the module that reads the verified invoice.
+//! `VerifiedInvoice` → [`Document`] (an `Invoice`) and `VerifiedCreditNote`
+//! → [`Document`] (a `CreditNote`): every value of the UBL decided here, and
+//! the only file of the module that reads the verified types.
 //!
 //! Two facts come from the verified invoice as the PDF prints them, each
 //! through one accessor:
@@ -18,7 +19,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::country::Country;
 use crate::money::{Currency, Money, VatRate};
-use crate::verify::invoice::{Account, Discount, Line, LineKind, PlaceSource, VerifiedInvoice};
+use crate::template::CreditLabels;
+use crate::verify::credit::{Credits, VerifiedCreditNote};
+use crate::verify::invoice::{
+    Account, Discount, Line, LineKind, PlaceSource, VatSummary, VerifiedInvoice,
+};
 
 use super::model::{
     Address, Allowance, Attachment, Contact, Delivery, DocKind, DocLine, Document, MonetaryTotal,
@@ -51,13 +56,17 @@ fn push(
     });
 }
 
-/// The document for `inv`; what cannot be written (or breaks a rule the
-/// writer relies on) is pushed to `f`.
-pub(crate) fn document<'a>(
-    inv: &'a VerifiedInvoice,
-    pdf: Option<&'a [u8]>,
-    f: &mut Vec<Finding>,
-) -> Document<'a> {
+/// What an invoice and a credit note of it share: the parties, the
+/// references and the delivery of the (credited) invoice.
+struct Common<'a> {
+    seller: Party<'a>,
+    buyer: Party<'a>,
+    buyer_reference: Option<Cow<'a, str>>,
+    sales_order_id: Option<Cow<'a, str>>,
+    delivery: Option<Delivery<'a>>,
+}
+
+fn common<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Common<'a> {
     let seller = seller(inv, f);
     let buyer = buyer(inv, f);
     let buyer_reference = match (
@@ -78,16 +87,30 @@ pub(crate) fn document<'a>(
             None
         }
     };
+    let sales_order_id = inv
+        .merchant_reference
+        .as_deref()
+        .map(|r| text(|| "session.order.merchant_reference".into(), r, f));
+    let delivery = delivery(inv, &buyer.address, f);
+    Common {
+        seller,
+        buyer,
+        buyer_reference,
+        sales_order_id,
+        delivery,
+    }
+}
+
+/// The document for `inv`; what cannot be written (or breaks a rule the
+/// writer relies on) is pushed to `f`.
+pub(crate) fn document<'a>(
+    inv: &'a VerifiedInvoice,
+    pdf: Option<&'a [u8]>,
+    f: &mut Vec<Finding>,
+) -> Document<'a> {
+    let c = common(inv, f);
     let lines = lines(inv, f);
-    let tax = inv
-        .vat
-        .iter()
-        .map(|v| TaxSubtotal {
-            taxable: v.net,
-            tax: v.vat,
-            category: tax_category(inv, v.rate),
-        })
-        .collect();
+    let tax = vat_breakdown(inv, &inv.vat);
     let payee = match inv.payment.payee_name.trim() {
         "" => None,
         p if inv.seller.name == p => None,
@@ -103,21 +126,19 @@ pub(crate) fn document<'a>(
         issue_date: inv.issue_date,
         due_date: Some(inv.due_date),
         currency: inv.currency,
-        buyer_reference,
-        sales_order_id: inv
-            .merchant_reference
-            .as_deref()
-            .map(|r| text(|| "session.order.merchant_reference".into(), r, f)),
+        buyer_reference: c.buyer_reference,
+        sales_order_id: c.sales_order_id,
         attachment: pdf.map(|pdf| Attachment {
             id: Cow::Borrowed(inv.invoice_number.as_str()),
             filename: format!("{}.pdf", safe_file_stem(&inv.invoice_number)),
             pdf,
         }),
-        delivery: delivery(inv, &buyer.address, f),
-        seller,
-        buyer,
+        delivery: c.delivery,
+        seller: c.seller,
+        buyer: c.buyer,
         payee,
         payment: payment(inv, f),
+        payment_terms: None,
         tax_total: inv.totals.vat,
         tax,
         totals: MonetaryTotal {
@@ -129,6 +150,164 @@ pub(crate) fn document<'a>(
         },
         lines,
     }
+}
+
+/// The PEPPOL BIS 3 `CreditNote` (type 381) for `note`: the credited
+/// invoice's parties, references and delivery, a `BillingReference` to the
+/// invoice (number and issue date), and what is credited as positive amounts
+/// (the BIS 3 credit-note convention): the credited lines, VAT per rate and
+/// totals of the verified credit note, exact to the minor unit. Nothing is
+/// paid: no payment means, no payee; the payment terms (BT-20) say so in the
+/// credit note's language, as the PDF does.
+pub(crate) fn credit_document<'a>(
+    note: &'a VerifiedCreditNote,
+    labels: &CreditLabels,
+    pdf: Option<&'a [u8]>,
+    f: &mut Vec<Finding>,
+) -> Document<'a> {
+    let inv = &note.invoice;
+    let c = common(inv, f);
+    let lines = credit_lines(note, labels, f);
+    let tax = vat_breakdown(inv, &note.vat);
+    let payee = inv.payment.payee_name.trim();
+    let terms = format!(
+        "{} {}",
+        labels.nothing_to_pay,
+        labels.payment_returned(
+            &inv.invoice_number,
+            if payee.is_empty() {
+                &inv.seller.name
+            } else {
+                payee
+            }
+        )
+    );
+    Document {
+        kind: DocKind::CreditNote {
+            invoice_number: text(
+                || "transaction.metadata[\"kravia:invoice_number\"]".into(),
+                &inv.invoice_number,
+                f,
+            )
+            .into_owned(),
+            invoice_date: inv.issue_date,
+        },
+        id: text(|| "--number".into(), &note.credit_number, f),
+        issue_date: note.issue_date,
+        due_date: None,
+        currency: inv.currency,
+        buyer_reference: c.buyer_reference,
+        sales_order_id: c.sales_order_id,
+        attachment: pdf.map(|pdf| Attachment {
+            id: Cow::Borrowed(note.credit_number.as_str()),
+            filename: format!("{}.pdf", safe_file_stem(&note.credit_number)),
+            pdf,
+        }),
+        delivery: c.delivery,
+        seller: c.seller,
+        buyer: c.buyer,
+        payee: None,
+        payment: Vec::new(),
+        payment_terms: Some(Cow::Owned(terms.chars().filter(|c| xml_char(*c)).collect())),
+        tax_total: note.totals.vat,
+        tax,
+        totals: MonetaryTotal {
+            line_extension: note.totals.net,
+            tax_exclusive: note.totals.net,
+            tax_inclusive: note.totals.gross,
+            prepaid: Money::ZERO,
+            payable: note.totals.gross,
+        },
+        lines,
+    }
+}
+
+/// One VAT breakdown per rate, in the given order (highest rate first).
+fn vat_breakdown<'a>(inv: &'a VerifiedInvoice, vat: &[VatSummary]) -> Vec<TaxSubtotal<'a>> {
+    vat.iter()
+        .map(|v| TaxSubtotal {
+            taxable: v.net,
+            tax: v.vat,
+            category: tax_category(inv, v.rate),
+        })
+        .collect()
+}
+
+/// The credited lines: quantity, net amount and net unit price of each
+/// (a negative line with a negative quantity and a positive price, as on an
+/// invoice); a line that credits a share of a rate is named
+/// "Kreditering av faktura …" in the credit note's language.
+fn credit_lines<'a>(
+    note: &'a VerifiedCreditNote,
+    labels: &CreditLabels,
+    f: &mut Vec<Finding>,
+) -> Vec<DocLine<'a>> {
+    let inv = &note.invoice;
+    let mut assumed_zero = false;
+    let mut out = Vec::with_capacity(note.lines.len());
+    for (i, l) in note.lines.iter().enumerate() {
+        let path = || match &l.credits {
+            Credits::Line { line_id, .. } => inv
+                .lines
+                .iter()
+                .position(|x| &x.line_id == line_id)
+                .map_or_else(|| format!("credit.lines[{i}]"), |k| line_path(inv, k)),
+            Credits::RateShare => format!("credit.lines[{i}]"),
+        };
+        let category = tax_category(inv, l.vat_rate);
+        if category.code == TaxCode::Z && !assumed_zero {
+            assumed_zero = true;
+            push(
+                f,
+                "assumed-zero-rated",
+                Severity::Warning,
+                format!("{}.vat", path()),
+                "0 % lines are written as zero rated (VAT category Z): no exemption reason is \
+                 known that would make them exempt (E)",
+            );
+        }
+        let quantity = if l.net < Money::ZERO {
+            -l.quantity.value()
+        } else {
+            l.quantity.value()
+        };
+        let Some(price) = unit_price(l.net, quantity) else {
+            push(
+                f,
+                "PEPPOL-EN16931-R120",
+                Severity::Error,
+                format!("{}.amount", path()),
+                "the unit price overflows",
+            );
+            continue;
+        };
+        let name = match l.description.as_deref() {
+            Some(d) => text(|| format!("{}.description", path()), d, f),
+            None => Cow::Owned(
+                labels
+                    .line_description(&inv.invoice_number)
+                    .chars()
+                    .filter(|c| xml_char(*c))
+                    .collect(),
+            ),
+        };
+        out.push(DocLine {
+            id: i + 1,
+            quantity,
+            unit_code: UNIT_EACH,
+            net: l.net,
+            allowances: Vec::new(),
+            name,
+            seller_item_id: l
+                .item_id
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| text(|| format!("{}.id", path()), s, f)),
+            category,
+            price,
+        });
+    }
+    out
 }
 
 /// `[A-Za-z0-9._-]` kept, anything else `_` (the `batch` file-name rule).

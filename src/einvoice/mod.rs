@@ -1,12 +1,14 @@
 //! E-invoices: a PEPPOL BIS Billing 3.0 UBL 2.1 `Invoice` (EHF 3 for Norwegian
-//! sellers) from a [`VerifiedInvoice`], for B2B invoices of NO, SE and FI
-//! sellers in NOK, SEK and EUR.
+//! sellers) from a [`VerifiedInvoice`], and a `CreditNote` (type 381) from a
+//! [`VerifiedCreditNote`], for B2B documents of NO, SE and FI sellers in NOK,
+//! SEK and EUR.
 //!
-//! Same floor as `pdf`: it reads a verified invoice and knows nothing of
+//! Same floor as `pdf`: it reads verified types only and knows nothing of
 //! Dintero. Three steps, each in its own file:
 //!
 //! ```text
-//! VerifiedInvoice ──build──► Document (EN 16931 terms, every value decided)
+//! VerifiedInvoice    ──build──► Document (EN 16931 terms, every value decided)
+//! VerifiedCreditNote ──┘
 //!                              │ rules: preflight findings (BR-…, PEPPOL-…, NO-R-…, SE-R-…)
 //!                              ▼
 //!                            write ──► UBL XML bytes (quick-xml, deterministic)
@@ -17,6 +19,9 @@
 //!   [`EinvoiceError`]) an invoice whose UBL would break a rule, so it never
 //!   writes a document the PEPPOL network would reject for a fact we hold.
 //! * [`check`] returns those findings without writing, for `check`.
+//! * [`credit_note_ubl`] writes the `CreditNote` of a verified credit note
+//!   (see its docs for what differs from the invoice); [`check_credit_note`]
+//!   returns its findings.
 //!
 //! What goes where (BT = EN 16931 business term):
 //!
@@ -52,6 +57,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::locale::Locale;
+use crate::template::{CreditLabels, TemplateError};
+use crate::verify::credit::VerifiedCreditNote;
 use crate::verify::invoice::VerifiedInvoice;
 
 /// How bad a finding is.
@@ -93,22 +101,26 @@ pub enum EinvoiceError {
     /// A consumer invoice: PEPPOL needs the buyer's organisation number for
     /// the buyer's electronic address (PEPPOL-EN16931-R010).
     #[error(
-        "invoice {invoice_number}: no e-invoice for a buyer without an organisation number \
+        "{document}: no e-invoice for a buyer without an organisation number \
          (session.order.billing_address.organization_number is missing; PEPPOL needs it for \
          the buyer's electronic address)"
     )]
     MissingBuyerOrganisationNumber {
-        /// The invoice.
-        invoice_number: String,
+        /// The document: `invoice KJ65C-190025`, `credit note KN-1 (of invoice KJ65C-190025)`.
+        document: String,
     },
     /// The UBL would break these rules.
-    #[error("invoice {invoice_number}: the e-invoice would break {}", list(.findings))]
+    #[error("{document}: the e-invoice would break {}", list(.findings))]
     Invalid {
-        /// The invoice.
-        invoice_number: String,
+        /// The document: `invoice KJ65C-190025`, `credit note KN-1 (of invoice KJ65C-190025)`.
+        document: String,
         /// The errors (and the warnings, after them).
         findings: Vec<Finding>,
     },
+    /// The credit note's embedded label texts could not be read (a build
+    /// defect).
+    #[error("credit-note labels: {0}")]
+    Labels(#[from] TemplateError),
     /// The XML writer failed.
     #[error("writing the UBL XML: {0}")]
     Xml(#[from] std::io::Error),
@@ -153,22 +165,110 @@ pub fn ubl(
     invoice: &VerifiedInvoice,
     attached_pdf: Option<&[u8]>,
 ) -> Result<Vec<u8>, EinvoiceError> {
-    let number = || invoice.invoice_number.clone();
+    let document = || format!("invoice {}", invoice.invoice_number);
     if invoice.buyer.org_number.is_none() {
         return Err(EinvoiceError::MissingBuyerOrganisationNumber {
-            invoice_number: number(),
+            document: document(),
         });
     }
     let mut findings = Vec::new();
     let doc = build::document(invoice, attached_pdf, &mut findings);
-    rules::preflight(&doc, &mut findings);
+    finish(&doc, findings, document)
+}
+
+/// Preflight, then write, or the errors.
+fn finish(
+    doc: &model::Document<'_>,
+    mut findings: Vec<Finding>,
+    document: impl FnOnce() -> String,
+) -> Result<Vec<u8>, EinvoiceError> {
+    rules::preflight(doc, &mut findings);
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return Err(EinvoiceError::Invalid {
-            invoice_number: number(),
+            document: document(),
             findings: sorted(findings),
         });
     }
-    Ok(write::document(&doc)?)
+    Ok(write::document(doc)?)
+}
+
+/// The PEPPOL BIS Billing 3.0 UBL `CreditNote` (`CreditNoteTypeCode` 381) of
+/// a verified credit note, with the rendered credit-note PDF embedded when
+/// `attached_pdf` is given; deterministic bytes, like [`ubl`].
+///
+/// * `BillingReference/InvoiceDocumentReference`: the credited invoice's
+///   number and issue date (BG-3);
+/// * parties, buyer reference, order reference and delivery: the credited
+///   invoice's, as in its `Invoice`;
+/// * lines, VAT per rate and totals: what is credited, as positive amounts
+///   (the BIS 3 credit-note convention; the PDF prints them negative), exact
+///   to the minor unit: `LineExtensionAmount` = credited net,
+///   `TaxInclusiveAmount` = `PayableAmount` = the credited gross;
+/// * no `PaymentMeans` and no `PayeeParty` (nothing is paid); instead
+///   `PaymentTerms/Note` says so in `locale` (BT-20, which BR-CO-25 asks for
+///   when the amount is positive).
+///
+/// ```
+/// # use kravia_invoice::dintero::{Session, Transaction};
+/// # use kravia_invoice::{Brand, locale::Locale, verify::verify_credit};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+/// # let mut tx = Transaction::from_json(&std::fs::read_to_string(format!("{dir}transaction.json"))?)?;
+/// # let session = Session::from_json(&std::fs::read_to_string(format!("{dir}session.json"))?)?;
+/// # let brand = Brand::load(format!("{dir}brand.toml").as_ref())?;
+/// tx.status = Some("AUTHORIZATION_VOIDED".into());
+/// let note = verify_credit(&tx, Some(&session), &brand, "KN-1001")?;
+/// let xml = kravia_invoice::einvoice::credit_note_ubl(&note, Locale::Nb, None)?;
+/// let text = String::from_utf8(xml)?;
+/// assert!(text.contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"));
+/// assert!(text.contains("<cbc:ID>KJ65C-190025</cbc:ID>")); // the BillingReference
+/// assert!(text.contains(r#"<cbc:PayableAmount currencyID="NOK">7824.00</cbc:PayableAmount>"#));
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// As [`ubl`]: [`EinvoiceError::MissingBuyerOrganisationNumber`] for a
+/// consumer's credit note, [`EinvoiceError::Invalid`] with every rule it
+/// would break.
+pub fn credit_note_ubl(
+    note: &VerifiedCreditNote,
+    locale: Locale,
+    attached_pdf: Option<&[u8]>,
+) -> Result<Vec<u8>, EinvoiceError> {
+    let document = || {
+        format!(
+            "credit note {} (of invoice {})",
+            note.credit_number, note.invoice.invoice_number
+        )
+    };
+    if note.invoice.buyer.org_number.is_none() {
+        return Err(EinvoiceError::MissingBuyerOrganisationNumber {
+            document: document(),
+        });
+    }
+    let labels = CreditLabels::get(locale)?;
+    let mut findings = Vec::new();
+    let doc = build::credit_document(note, labels, attached_pdf, &mut findings);
+    finish(&doc, findings, document)
+}
+
+/// What would make the `CreditNote` of `note` invalid, errors first; as
+/// [`check`] for an invoice.
+///
+/// # Errors
+///
+/// [`EinvoiceError::Labels`] when the embedded label texts are broken (a
+/// build defect).
+pub fn check_credit_note(
+    note: &VerifiedCreditNote,
+    locale: Locale,
+) -> Result<Vec<Finding>, EinvoiceError> {
+    let labels = CreditLabels::get(locale)?;
+    let mut findings = Vec::new();
+    let doc = build::credit_document(note, labels, None, &mut findings);
+    rules::preflight(&doc, &mut findings);
+    Ok(sorted(findings))
 }
 
 /// What would make the UBL of `invoice` invalid, errors first, then warnings

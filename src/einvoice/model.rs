@@ -30,7 +30,6 @@ pub(crate) enum DocKind {
     /// `CreditNote`, `CreditNoteTypeCode` 381, the due date (if any) in
     /// `PaymentMeans/PaymentDueDate`, and a `BillingReference` (BG-3) to the
     /// invoice it corrects.
-    #[allow(dead_code)] // built by the credit-note work (issue 15)
     CreditNote {
         /// The credited invoice's number (BT-25).
         invoice_number: String,
@@ -257,8 +256,12 @@ pub(crate) struct Document<'a> {
     pub payee: Option<Cow<'a, str>>,
     /// Delivery.
     pub delivery: Option<Delivery<'a>>,
-    /// Payment instructions, the preferred first.
+    /// Payment instructions, the preferred first (none for a credit note:
+    /// nothing is paid).
     pub payment: Vec<PaymentMeans<'a>>,
+    /// Payment terms (BT-20, `PaymentTerms/Note`): a credit note's "nothing
+    /// to pay" text, which also satisfies BR-CO-25 for its positive amount.
+    pub payment_terms: Option<Cow<'a, str>>,
     /// Total VAT (BT-110).
     pub tax_total: Money,
     /// VAT breakdown, one per category and rate.

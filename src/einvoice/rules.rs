@@ -21,7 +21,8 @@
 //! | PEPPOL-COMMON-R041, R049 | NO (0192) and SE (0007) identifiers |
 //! | BR-27, PEPPOL-EN16931-R120, R040 | lines: price not negative; net = quantity × price − allowances; allowance = base × % |
 //! | BR-61 | each payment instruction has an account |
-//! | BR-CO-25 | an amount due needs a due date |
+//! | BR-CO-25 | an amount due needs a due date (an invoice) or payment terms (a credit note's "nothing to pay") |
+//! | BR-55 | a credit note's preceding-invoice reference names the invoice |
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -30,7 +31,7 @@ use crate::money::Money;
 use crate::payment::OrgNumber;
 use crate::payment::check_digit::luhn_valid;
 
-use super::model::{Document, Party, SchemeId, TaxCode};
+use super::model::{DocKind, Document, Party, SchemeId, TaxCode};
 use super::{Finding, Severity};
 
 const ORDER: &str = "session.order";
@@ -114,12 +115,22 @@ fn totals(doc: &Document<'_>, f: &mut Vec<Finding>) {
             ),
         );
     }
-    if t.payable > Money::ZERO && doc.due_date.is_none() {
+    if t.payable > Money::ZERO && doc.due_date.is_none() && doc.payment_terms.is_none() {
         err(
             f,
             "BR-CO-25",
             "transaction.events",
-            "an amount is due but there is no due date".into(),
+            "an amount is due but there is neither a due date nor payment terms".into(),
+        );
+    }
+    if let DocKind::CreditNote { invoice_number, .. } = &doc.kind
+        && invoice_number.trim().is_empty()
+    {
+        err(
+            f,
+            "BR-55",
+            "transaction.metadata[\"kravia:invoice_number\"]",
+            "a credit note must name the invoice it credits".into(),
         );
     }
 }

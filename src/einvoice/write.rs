@@ -196,6 +196,9 @@ pub(crate) fn document(doc: &Document<'_>) -> io::Result<Vec<u8>> {
         // UBL-SR-45: the due date at most once.
         payment_means(&mut x, p, due_in_payment.filter(|_| i == 0))?;
     }
+    if let Some(terms) = doc.payment_terms.as_deref() {
+        x.wrapped("cac:PaymentTerms", "cbc:Note", terms)?;
+    }
     tax_total(&mut x, doc.tax_total, &doc.tax)?;
     monetary_total(&mut x, &doc.totals)?;
     let (line_tag, quantity_tag) = match doc.kind {

@@ -154,7 +154,7 @@ pub(super) fn add(
         dict.set("Params", Object::Dictionary(params));
         let content = if compress {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            super::stream::deflate(&a.data, super::stream::LEVEL_CONTENT)?
+            super::stream::deflate(&a.data, super::stream::LEVEL_ATTACHMENT)?
         } else {
             a.data.clone()
         };

@@ -2,12 +2,13 @@
 //! credit note out, reads the drawn text back ([`read_back_credit`]) and only
 //! then writes the PDF.
 //!
-//! The e-invoice seam: a PEPPOL BIS 3 `CreditNote` (UBL type 381, with a
-//! `BillingReference` to the credited invoice) is to be written from the same
-//! [`VerifiedCreditNote`] by `einvoice` (issue 16): its `invoice` is the
-//! credited invoice as verified (parties, currency, number and date for the
-//! `BillingReference`), `lines`/`vat`/`totals` are what is credited, as
-//! positive amounts the way UBL credit notes state them.
+//! The e-invoice: the PEPPOL BIS 3 `CreditNote` (UBL type 381, with a
+//! `BillingReference` to the credited invoice) is written from the same
+//! [`VerifiedCreditNote`] by
+//! [`einvoice::credit_note_ubl`](crate::einvoice::credit_note_ubl): its
+//! `invoice` is the credited invoice as verified (parties, currency, number
+//! and date for the `BillingReference`), `lines`/`vat`/`totals` are what is
+//! credited, as positive amounts the way UBL credit notes state them.
 
 use crate::dintero::Envelope;
 use crate::layout::{self, Document, TextRole};

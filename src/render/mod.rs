@@ -13,10 +13,12 @@
 
 use crate::brand::Brand;
 use crate::dintero::Envelope;
+use crate::einvoice::EinvoiceError;
 use crate::layout::{self, Document, LayoutError};
 use crate::locale::Locale;
 use crate::pdf::{Attachment, PdfError, PdfOptions};
 use crate::template::{Template, TemplateError, TemplateSource};
+use crate::verify::invoice::CustomerKind;
 use crate::verify::invoice::VerifiedInvoice;
 use crate::verify::{Code, Finding, VerifyOptions};
 
@@ -76,6 +78,10 @@ pub enum RenderError {
     /// The PDF backend failed.
     #[error(transparent)]
     Pdf(#[from] PdfError),
+    /// A PDF/A hybrid invoice: the UBL e-invoice to attach could not be
+    /// made (e.g. a rule it would break). Nothing was written.
+    #[error("PDF/A: the attached e-invoice: {0}")]
+    Einvoice(#[from] EinvoiceError),
 }
 
 fn glyph_list(findings: &[Finding]) -> String {
@@ -238,21 +244,7 @@ impl Renderer {
         invoice: &VerifiedInvoice,
         locale: Option<Locale>,
     ) -> Result<Vec<u8>, RenderError> {
-        if self.strict_glyphs {
-            let replaced: Vec<Finding> = invoice
-                .warnings
-                .iter()
-                .filter(|w| w.code == Code::GlyphReplaced)
-                .cloned()
-                .collect();
-            if !replaced.is_empty() {
-                return Err(RenderError::GlyphReplaced(replaced));
-            }
-        }
-        let locale = locale.unwrap_or_else(|| self.locale_for(invoice));
-        let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
-        read_back(&doc, invoice, locale)?;
-        Ok(crate::pdf::write(&doc, &self.pdf)?)
+        self.render_attached(invoice, locale, &[])
     }
 
     /// [`Renderer::render`] with `attachments` embedded as associated files
@@ -268,16 +260,121 @@ impl Renderer {
         invoice: &VerifiedInvoice,
         attachments: &[Attachment],
     ) -> Result<Vec<u8>, RenderError> {
-        if attachments.is_empty() {
-            return self.render(invoice);
+        self.render_attached(invoice, None, attachments)
+    }
+
+    /// The invoice PDF as `render`, `batch` and the service write it:
+    /// [`Renderer::render`], except that with PDF/A on ([`PdfOptions::pdfa`])
+    /// a business invoice becomes a hybrid invoice: its PEPPOL BIS 3 / EHF
+    /// UBL ([`einvoice::ubl`](crate::einvoice::ubl), without a PDF inside)
+    /// is attached as an associated file ([`hybrid_attachment`]: `/AF`,
+    /// `AFRelationship /Alternative`, `text/xml`, `<invoice number>.xml`).
+    /// A consumer invoice's PDF/A, and any PDF without PDF/A, has no
+    /// attachment beyond the options'.
+    ///
+    /// ```
+    /// use kravia_invoice::dintero::Envelope;
+    /// use kravia_invoice::render::{Renderer, RenderOptions};
+    /// use kravia_invoice::Brand;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+    /// let mut options = RenderOptions::default();
+    /// options.pdf.pdfa = true;
+    /// let renderer = Renderer::new(Brand::load(format!("{dir}brand.toml").as_ref())?, options)?;
+    /// let tx = std::fs::read_to_string(format!("{dir}transaction.json"))?;
+    /// let session = std::fs::read_to_string(format!("{dir}session.json"))?;
+    /// let doc = Envelope::from_json(&format!(r#"{{"transaction": {tx}, "session": {session}}}"#))?;
+    /// let invoice = renderer.verify(&doc)?;
+    /// let pdf = renderer.render_hybrid(&invoice)?;
+    /// // The plain PDF/A, without the attached UBL, is smaller.
+    /// assert!(pdf.len() > renderer.render(&invoice)?.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Renderer::render`]; [`RenderError::Einvoice`] when the UBL of a
+    /// business invoice cannot be made (the rules it would break; `check`
+    /// lists them).
+    pub fn render_hybrid(&self, invoice: &VerifiedInvoice) -> Result<Vec<u8>, RenderError> {
+        match self.hybrid_attachment(invoice)? {
+            Some(a) => self.render_attached(invoice, None, std::slice::from_ref(&a)),
+            None => self.render(invoice),
         }
-        let locale = self.locale_for(invoice);
+    }
+
+    /// The attachment [`Renderer::render_hybrid`] adds: `None` without PDF/A
+    /// or for a consumer invoice.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::Einvoice`] when the UBL cannot be made.
+    pub fn hybrid_attachment(
+        &self,
+        invoice: &VerifiedInvoice,
+    ) -> Result<Option<Attachment>, RenderError> {
+        if !self.pdf.pdfa || invoice.kind != CustomerKind::Business {
+            return Ok(None);
+        }
+        let xml = crate::einvoice::ubl(invoice, None)?;
+        Ok(Some(hybrid_attachment(&invoice.invoice_number, xml)))
+    }
+
+    /// Layout, read-back check and PDF, with `attachments` after the options'.
+    fn render_attached(
+        &self,
+        invoice: &VerifiedInvoice,
+        locale: Option<Locale>,
+        attachments: &[Attachment],
+    ) -> Result<Vec<u8>, RenderError> {
+        if self.strict_glyphs {
+            let replaced: Vec<Finding> = invoice
+                .warnings
+                .iter()
+                .filter(|w| w.code == Code::GlyphReplaced)
+                .cloned()
+                .collect();
+            if !replaced.is_empty() {
+                return Err(RenderError::GlyphReplaced(replaced));
+            }
+        }
+        let locale = locale.unwrap_or_else(|| self.locale_for(invoice));
         let doc = layout::layout(invoice, &self.brand, &self.template, locale)?;
         read_back(&doc, invoice, locale)?;
+        if attachments.is_empty() {
+            return Ok(crate::pdf::write(&doc, &self.pdf)?);
+        }
         let mut pdf = self.pdf.clone();
         pdf.attachments.extend_from_slice(attachments);
         Ok(crate::pdf::write(&doc, &pdf)?)
     }
+}
+
+/// The UBL e-invoice `xml` of invoice `number` as the associated file of a
+/// PDF/A-3 hybrid invoice: `<number>.xml` (characters a file name cannot
+/// hold become `_`), `text/xml`, `AFRelationship /Alternative`.
+pub fn hybrid_attachment(number: &str, xml: Vec<u8>) -> Attachment {
+    let stem: String = number
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let stem = if stem.trim().is_empty() {
+        "e-invoice".to_string()
+    } else {
+        stem
+    };
+    Attachment::xml(
+        format!("{stem}.xml"),
+        format!("EN 16931 e-invoice (PEPPOL BIS Billing 3.0 UBL 2.1) of invoice {number}"),
+        xml,
+    )
 }
 
 /// Renders one invoice: [`Renderer::new`] then [`Renderer::render`]. For more

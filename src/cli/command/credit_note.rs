@@ -66,6 +66,11 @@ pub fn run(args: &CreditNoteArgs, out: &mut Printer) -> Outcome {
             Err(e) => out.fatal(args.json, &e),
         };
     }
+    if let Some(ubl) = &args.ubl
+        && let Err(e) = crate::cli::ubl::check_paths(&args.output, ubl)
+    {
+        return out.fatal(args.json, &e);
+    }
     let pdf = match renderer.render_credit(&note) {
         Ok(b) => b,
         Err(e) => {
@@ -75,7 +80,17 @@ pub fn run(args: &CreditNoteArgs, out: &mut Printer) -> Outcome {
             );
         }
     };
-    deliver(out, args, &pdf, &note)
+    let xml = match &args.ubl {
+        Some(_) => {
+            let locale = renderer.locale_for_credit(&note);
+            match crate::cli::ubl::make_credit(&note, locale, &pdf) {
+                Ok(x) => Some(x),
+                Err(e) => return out.fatal(args.json, &e),
+            }
+        }
+        None => None,
+    };
+    deliver(out, args, &pdf, xml.as_deref(), &note)
 }
 
 /// A verification failure (exit 2): the JSON report, or the findings on
@@ -105,35 +120,47 @@ fn rejected(out: &mut Printer, args: &CreditNoteArgs, report: &Report) -> Outcom
     Outcome::Rejected
 }
 
-/// Writes the PDF to `--output` (`-` for stdout, else atomically) and reports
-/// success.
+/// Writes the PDF to `--output` (`-` for stdout, else atomically), with the
+/// UBL (`--ubl`) both or neither, and reports success.
 fn deliver(
     out: &mut Printer,
     args: &CreditNoteArgs,
     pdf: &[u8],
+    xml: Option<&[u8]>,
     note: &VerifiedCreditNote,
 ) -> Outcome {
     let output = &args.output;
     let to_stdout = output.as_os_str() == "-";
-    let written = if to_stdout {
-        out.stdout_bytes(pdf)
-            .context(ErrorKind::Output, "writing the PDF to stdout")
-    } else {
-        write_atomic(output, pdf)
+    let written = match (xml, &args.ubl) {
+        (Some(xml), Some(ubl)) => crate::cli::ubl::write_both(out, output, pdf, ubl, xml)
+            .map_err(|e| Error::new(ErrorKind::Output, e)),
+        _ if to_stdout => out
+            .stdout_bytes(pdf)
+            .context(ErrorKind::Output, "writing the PDF to stdout"),
+        _ => write_atomic(output, pdf),
     };
     if let Err(e) = written {
         return out.fatal(args.json, &e);
     }
     let shown = output.display().to_string();
+    let ubl_shown = args.ubl.as_ref().map(|p| p.display().to_string());
     if args.json {
-        out.json_line(&to_line(&CreditDoc {
+        let doc = CreditDoc {
             ok: true,
             invoice_number: Some(&note.invoice.invoice_number),
             credit_number: &note.credit_number,
             errors: &[],
             warnings: &note.warnings,
             output: Some(&shown),
-        }));
+        };
+        let line = match (&ubl_shown, serde_json::to_value(&doc)) {
+            (Some(u), Ok(serde_json::Value::Object(mut m))) => {
+                m.insert("ubl".into(), serde_json::Value::String(u.clone()));
+                to_line(&m)
+            }
+            _ => to_line(&doc),
+        };
+        out.json_line(&line);
     } else {
         for line in findings_text(&[], &note.warnings) {
             out.stderr_line(&line);
@@ -144,6 +171,12 @@ fn deliver(
                 note.credit_number,
                 note.invoice.invoice_number,
                 pdf.len()
+            ));
+        }
+        if let (Some(u), Some(xml)) = (&ubl_shown, xml) {
+            out.stderr_line(&format!(
+                "wrote its e-invoice credit note to {u} ({} bytes)",
+                xml.len()
             ));
         }
     }

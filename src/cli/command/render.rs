@@ -65,7 +65,13 @@ pub fn run(args: &RenderArgs, out: &mut Printer) -> Outcome {
             Err(e) => out.fatal(args.json, &e),
         };
     }
-    let pdf = match renderer.render(&invoice) {
+    if let Some(ubl) = &args.ubl
+        && let Err(e) = crate::cli::ubl::check_paths(&args.output, ubl)
+    {
+        return out.fatal(args.json, &e);
+    }
+    // With --pdfa, a B2B invoice carries its UBL (without the PDF inside).
+    let pdf = match renderer.render_hybrid(&invoice) {
         Ok(b) => b,
         Err(e) => {
             return out.fatal(

@@ -94,7 +94,7 @@ impl Verified {
 
     pub(super) fn render(&self, renderer: &Renderer) -> Result<Vec<u8>, RenderError> {
         match self {
-            Verified::Invoice(i) => renderer.render(i),
+            Verified::Invoice(i) => renderer.render_hybrid(i),
             Verified::Credit(c) => renderer.render_credit(c),
         }
     }

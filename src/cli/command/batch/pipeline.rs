@@ -45,6 +45,7 @@ impl Setup {
         options.template = args.template.as_deref().map(TemplateSource::from_arg);
         options.verify.delivery_date = args.delivery_date;
         options.strict_glyphs = args.strict_glyphs;
+        options.pdf.pdfa = args.pdfa;
         let renderer = input::renderer(brand, options)?;
         let dir = args.out_dir.display().to_string();
         std::fs::create_dir_all(&args.out_dir).with_context(ErrorKind::Output, || {
@@ -291,12 +292,14 @@ fn process(job: Job, setup: &Setup, namer: &Namer) -> Result<Rendered, Box<Entry
     let rendered = catch_unwind(AssertUnwindSafe(|| doc.render(&setup.renderer)));
     let message = match rendered {
         Ok(Ok(pdf)) => {
-            // The e-invoice is for invoices; a credit note gets none (its
-            // PEPPOL CreditNote is not written yet).
+            // The e-invoice: an invoice's `Invoice`, a credit note's `CreditNote`.
             let made = match (&doc, setup.ubl) {
-                (super::credit::Verified::Invoice(invoice), true) => {
-                    Some(crate::cli::ubl::make(invoice, &pdf))
-                }
+                (Verified::Invoice(invoice), true) => Some(crate::cli::ubl::make(invoice, &pdf)),
+                (Verified::Credit(note), true) => Some(crate::cli::ubl::make_credit(
+                    note,
+                    setup.renderer.locale_for_credit(note),
+                    &pdf,
+                )),
                 _ => None,
             };
             let ubl = match made {
