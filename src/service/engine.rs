@@ -119,6 +119,9 @@ pub struct CreditPdf {
     pub locale: String,
     /// The buyer's e-mail.
     pub buyer_email: Option<String>,
+    /// The UBL credit note (PEPPOL BIS 3 `CreditNote`, the PDF embedded) of a
+    /// business invoice's credit note; `None` for a consumer.
+    pub ubl: Option<Ubl>,
 }
 
 /// The outcome of rendering a credit note.
@@ -313,13 +316,24 @@ impl Engine {
         let bytes = renderer.render_credit(&note).map_err(|e| {
             Refused::Internal(format!("rendering credit note {credit_number}: {e}"))
         })?;
+        let locale = renderer.locale_for_credit(&note);
+        let ubl = match note.invoice.kind {
+            CustomerKind::Consumer => None,
+            CustomerKind::Business => Some(
+                match crate::einvoice::credit_note_ubl(&note, locale, Some(&bytes)) {
+                    Ok(xml) => Ubl::Xml(xml),
+                    Err(e) => Ubl::Refused(e.to_string()),
+                },
+            ),
+        };
         Ok(RenderedCredit::Pdf(Box::new(CreditPdf {
+            ubl,
             credit_number: note.credit_number.clone(),
             invoice_number: note.invoice.invoice_number.clone(),
             transaction_id: transaction.id.clone(),
             sha256: sha256_hex(&bytes),
             bytes,
-            locale: renderer.locale_for_credit(&note).to_string(),
+            locale: locale.to_string(),
             buyer_email: note.invoice.buyer.email.clone(),
         })))
     }

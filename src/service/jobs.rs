@@ -1213,6 +1213,38 @@ impl Pipeline {
                     }
                     Err(e) => return Next::Retry(format!("archiving the credit note: {e}")),
                 }
+                match &note.ubl {
+                    Some(Ubl::Xml(xml)) => {
+                        match documents::store_side(self.store.db(), &number, documents::UBL, xml)
+                            .await
+                        {
+                            Ok(Side::Stored) => {}
+                            Ok(Side::Conflict(archived)) => {
+                                return Next::Stop(
+                                    "failed",
+                                    Some(format!(
+                                        "credit number {number} has another UBL credit note archived ({archived})"
+                                    )),
+                                );
+                            }
+                            Err(e) => {
+                                return Next::Retry(format!("archiving the UBL credit note: {e}"));
+                            }
+                        }
+                    }
+                    Some(Ubl::Refused(why)) => {
+                        let _ = self
+                            .store
+                            .history(
+                                &job.transaction_id,
+                                "credit",
+                                "no e-invoice credit note: the PDF goes alone",
+                                Some(why),
+                            )
+                            .await;
+                    }
+                    None => {}
+                }
                 let _ = self
                     .store
                     .history(
@@ -1226,11 +1258,16 @@ impl Pipeline {
                 (note.sha256, note.bytes, locale, note.buyer_email)
             }
         };
+        // The UBL credit note archived beside it (business buyers).
+        let ubl = match documents::side(self.store.db(), &number, documents::UBL).await {
+            Ok(u) => u.map(|(_, xml)| xml),
+            Err(e) => return Next::Retry(e.to_string()),
+        };
         let seller = self.seller();
         let out = Outgoing {
             invoice_number: &invoice_number,
             credit_number: Some(&number),
-            ubl: None,
+            ubl: ubl.as_deref(),
             transaction_id: &job.transaction_id,
             sha256: &sha256,
             pdf: &pdf,

@@ -620,6 +620,25 @@ async fn scenarios_on(kind: DbKind) {
             "{want:?} not in the credit note:\n{text}"
         );
     }
+    // A business buyer's credit note carries its PEPPOL BIS 3 CreditNote,
+    // referring to the invoice, in the e-mail and the archive.
+    let xml = attachment(m, &format!("{credit}.xml")).expect("the UBL credit note attached");
+    let xml_text = String::from_utf8(xml.clone()).unwrap();
+    assert!(
+        xml_text.contains("<CreditNote")
+            && xml_text.contains(&format!("<cbc:ID>{credit}</cbc:ID>"))
+            && xml_text.contains("<cac:BillingReference>")
+            && xml_text.contains(&format!("<cbc:ID>{invoice25}</cbc:ID>")),
+        "{xml_text}"
+    );
+    let r = client()
+        .get(server.url(&format!("/v1/invoices/{credit}/ubl")))
+        .header("authorization", format!("Bearer {KEY}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), xml.as_slice());
     let (status, rec) = get_json(&server, &format!("/v1/invoices/{credit}")).await;
     assert_eq!(status, 200);
     assert_eq!(rec["status"], "credit_note");
