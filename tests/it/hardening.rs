@@ -1478,3 +1478,25 @@ proptest::proptest! {
         }
     }
 }
+
+// ---- 15. check stays linear: decimals compared by value, not normalised ----
+
+#[test]
+fn decimals_written_differently_compare_by_value() {
+    let (mut tx, s) = b2b_docs();
+    // 2 and 2.0, 25 and 25.0, 15 and 15.0: the same values.
+    let item = &mut tx["items"][0];
+    item["quantity"] = serde_json::from_str("2.0").unwrap();
+    item["vat"] = serde_json::from_str("25.0").unwrap();
+    item["discount_lines"][0]["percentage"] = serde_json::from_str("15.0").unwrap();
+    let r = check_docs(&tx, &s);
+    assert!(r.errors.is_empty(), "{r}");
+    // A different value is still a difference.
+    tx["items"][0]["quantity"] = serde_json::from_str("2.5").unwrap();
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(&r, "session_mismatch", "transaction.items[0].quantity"),
+        "{:?}",
+        errors(&r)
+    );
+}
