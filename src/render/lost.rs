@@ -203,45 +203,36 @@ fn drawn_text(doc: &Document) -> (String, usize) {
     (all, first_page_end)
 }
 
-/// Whether `text` is drawn whole in `hay`: as written; or for text with
-/// right-to-left characters (drawn in visual order, line by line, so that
-/// its right-to-left stretches may be mirrored and moved apart from the rest
-/// of the line), every stretch of each word, right-to-left or not, as written
-/// or mirrored.
+/// Whether `text` is drawn whole in `hay`: as written; for text with
+/// right-to-left characters, every character of it is drawn (as often as it
+/// occurs in it). Such text is drawn in visual order line by line, after
+/// wrapping, so its right-to-left stretches are mirrored and may be moved
+/// apart from the rest of their line: the order cannot be compared, only
+/// that nothing is missing.
 fn found_in(hay: &str, text: &str) -> bool {
     if !has_rtl(text) {
         return hay.contains(&squeezed(text));
     }
-    text.split_whitespace().flat_map(stretches).all(|piece| {
-        let mirrored: String = piece.chars().rev().collect();
-        hay.contains(&piece) || hay.contains(&mirrored)
-    })
-}
-
-/// A word split where it turns between right-to-left and other characters
-/// (a combining mark stays with the character before it).
-fn stretches(word: &str) -> Vec<String> {
-    use unicode_bidi::{BidiClass, bidi_class};
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut rtl = false;
-    for c in word.chars() {
-        let class = bidi_class(c);
-        let this = if class == BidiClass::NSM {
-            rtl
-        } else {
-            matches!(class, BidiClass::R | BidiClass::AL)
-        };
-        if this != rtl && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+    // Each character's count in `text`, then found off in one pass over `hay`.
+    let mut want: Vec<(char, usize)> = Vec::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        match want.iter_mut().find(|(d, _)| *d == c) {
+            Some((_, n)) => *n += 1,
+            None => want.push((c, 1)),
         }
-        rtl = this;
-        current.push(c);
     }
-    if !current.is_empty() {
-        out.push(current);
+    for c in hay.chars() {
+        if let Some(i) = want.iter().position(|(d, _)| *d == c) {
+            want[i].1 -= 1;
+            if want[i].1 == 0 {
+                want.swap_remove(i);
+                if want.is_empty() {
+                    return true;
+                }
+            }
+        }
     }
-    out
+    want.is_empty()
 }
 
 /// Every text field is in the drawn text: `header` anywhere, `lines` in order.

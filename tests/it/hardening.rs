@@ -1500,3 +1500,61 @@ fn decimals_written_differently_compare_by_value() {
         errors(&r)
     );
 }
+
+// ---- 8. credit notes: lost text is caught as on an invoice ----
+
+#[test]
+fn read_back_of_a_credit_note_catches_text_cut_off_moved_off_the_page_or_dropped() {
+    use kravia_invoice::layout::Item;
+    use kravia_invoice::render::{RenderError, RenderOptions, Renderer, read_back_credit};
+    let dir = fixtures_dir()
+        .join("credit")
+        .join("credit_ok_full_void_no_b2b");
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let tx = kravia_invoice::dintero::Transaction::from_json(&read("transaction.json")).unwrap();
+    let s = kravia_invoice::dintero::Session::from_json(&read("session.json")).unwrap();
+    let brand = kravia_invoice::Brand::load(&dir.join("brand.toml")).unwrap();
+    let number = expect["number"].as_str().unwrap();
+    let note = kravia_invoice::verify::verify_credit(&tx, Some(&s), &brand, number).unwrap();
+    let r = Renderer::new(brand, RenderOptions::default()).unwrap();
+    let doc = r.layout_credit(&note).unwrap();
+    let locale = r.locale_for_credit(&note);
+    read_back_credit(&doc, &note, locale).unwrap();
+    let find = |doc: &kravia_invoice::layout::Document, text: &str| {
+        doc.pages[0]
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Text(t) if t.text == text))
+            .unwrap_or_else(|| panic!("no run {text:?}"))
+    };
+    let lost = |doc: &kravia_invoice::layout::Document| match read_back_credit(doc, &note, locale) {
+        Err(RenderError::Lost { what, .. }) => what,
+        other => panic!("not caught as lost: {other:?}"),
+    };
+    let buyer = note.invoice.buyer.display_name();
+    // A word cut off the buyer's name.
+    let mut cut = doc.clone();
+    let i = find(&cut, &buyer);
+    if let Item::Text(t) = &mut cut.pages[0].items[i] {
+        t.text = buyer.split_whitespace().next().unwrap().to_string();
+    }
+    assert!(lost(&cut).contains("buyer"), "{}", lost(&cut));
+    // The name pushed below the page.
+    let mut off = doc.clone();
+    if let Item::Text(t) = &mut off.pages[0].items[i] {
+        t.y.0 += 900.0;
+    }
+    assert!(lost(&off).contains("runs off the page"), "{}", lost(&off));
+    // A credited line's description dropped.
+    let desc = note.lines[0].description.clone().unwrap();
+    let mut gone = doc.clone();
+    let d = find(&gone, &desc);
+    gone.pages[0].items.remove(d);
+    assert!(
+        lost(&gone).contains("lines[0].description"),
+        "{}",
+        lost(&gone)
+    );
+}
