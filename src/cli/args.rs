@@ -131,12 +131,17 @@ pub struct CheckArgs {
     /// The documents.
     #[command(flatten)]
     pub docs: DocArgs,
-    /// The brand file; without it the seller checks are skipped.
+    /// The brand file; without it the seller checks are skipped (and the
+    /// glyph check, which depends on the brand's fonts).
     #[arg(long, value_name = "B.toml")]
     pub brand: Option<PathBuf>,
     /// Print the outcome as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Report a character that no font can draw (`glyph_replaced`) as an
+    /// error (exit 2), as `render --strict-glyphs` refuses such an invoice.
+    #[arg(long)]
+    pub strict_glyphs: bool,
 }
 
 /// `fetch`.

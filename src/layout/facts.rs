@@ -107,12 +107,33 @@ pub(super) fn meta_block(
             value_font
         };
         let value_h = if role == TextRole::Plain {
-            ctx.paragraph(items, value_x, top, value_w, vf, &value, field)?
+            // Beside its label; a long value (a delivery place of several
+            // address lines) that would take more than three lines there
+            // goes under it, the column wide, when that saves lines.
+            let lines_in =
+                |width: f32| text::wrap(ctx.fonts, vf.face, vf.size, &value, width).len();
+            let beside = lines_in(value_w);
+            if beside > 3 && lines_in(w) + 1 < beside {
+                let below = top + label_h;
+                label_h + ctx.paragraph(items, x, below, w, vf, &value, field)?
+            } else {
+                ctx.paragraph(items, value_x, top, value_w, vf, &value, field)?
+            }
         } else {
+            // One run (the read-back check reads it whole): beside its label,
+            // smaller if need be; under it, the column wide, when even the
+            // smallest size does not fit beside it.
             let face = text::face_for(vf.face, &value, field)?;
-            let size = text::fit_size(ctx.fonts, face, vf.size, &value, value_w);
-            ctx.run(items, value_x, top, vf.with_size(size), &value, role, field)?;
-            ctx.lh(vf.size)
+            if text::width(ctx.fonts, face, vf.size * 0.6, &value) <= value_w {
+                let size = text::fit_size(ctx.fonts, face, vf.size, &value, value_w);
+                ctx.run(items, value_x, top, vf.with_size(size), &value, role, field)?;
+                ctx.lh(vf.size)
+            } else {
+                let size = text::fit_size(ctx.fonts, face, vf.size, &value, w);
+                let below = top + label_h;
+                ctx.run(items, x, below, vf.with_size(size), &value, role, field)?;
+                label_h + ctx.lh(vf.size)
+            }
         };
         items.push(Item::End);
         h += label_h.max(value_h);

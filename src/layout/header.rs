@@ -176,7 +176,7 @@ fn continuation_header(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, LayoutEr
     x += ctx.run(items, x, y, bold, number, role, "invoice_number")?;
     x += bold.size * 0.35;
     let cont = format!("({})", ctx.labels.continued);
-    ctx.run(
+    x += ctx.run(
         items,
         x,
         y,
@@ -185,16 +185,27 @@ fn continuation_header(ctx: &Ctx, items: &mut Vec<Item>) -> Result<f32, LayoutEr
         TextRole::Plain,
         "label",
     )?;
+    // The seller's name at the right, smaller if need be; on a line of its
+    // own when even that does not fit beside the rest.
+    let name = &ctx.seller.name;
+    let face = text::face_for(body.face, name, "seller.name")?;
+    let beside = ctx.right - x - bold.size;
+    let (top, room) = if text::width(ctx.fonts, face, body.size * 0.6, name) <= beside {
+        (y, beside)
+    } else {
+        (y + ctx.lh(body.size), ctx.width)
+    };
+    let size = text::fit_size(ctx.fonts, face, body.size, name, room);
     ctx.run_right(
         items,
         ctx.right,
-        y,
-        body.with_color(ctx.muted),
-        &ctx.seller.name,
+        top,
+        body.with_color(ctx.muted).with_size(size),
+        name,
         TextRole::Plain,
         "seller.name",
     )?;
-    let y = y + ctx.lh(body.size) + mm(1.5);
+    let y = top + ctx.lh(body.size) + mm(1.5);
     hline(items, ctx.left, ctx.right, y, ctx.rule, 0.6);
     Ok(y + mm(5.0))
 }

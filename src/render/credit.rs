@@ -104,11 +104,14 @@ impl Renderer {
 /// (negative) must each be drawn at least once and every run of that role must
 /// read exactly so; the VAT amounts must be exactly the credited VAT per rate,
 /// negative; and nothing of a payment may be drawn (no reference, account,
-/// IBAN, due date, amount to pay or barcode).
+/// IBAN, due date, amount to pay or barcode). Then nothing may be lost, as
+/// on an invoice: every run on its page, none drawn over another, the
+/// parties, references and credited lines' descriptions drawn whole.
 ///
 /// # Errors
 ///
-/// [`RenderError::ReadBack`] naming the first value that disagrees.
+/// [`RenderError::ReadBack`] naming the first value that disagrees;
+/// [`RenderError::Lost`] naming the first text lost.
 pub fn read_back_credit(
     doc: &Document,
     note: &VerifiedCreditNote,
@@ -198,7 +201,7 @@ pub fn read_back_credit(
             });
         }
     }
-    Ok(())
+    super::lost::check_credit(doc, note)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::verify::invoice::VerifiedInvoice;
 use crate::verify::{Code, Finding, VerifyOptions};
 
 mod credit;
+mod lost;
 mod read_back;
 
 pub use credit::read_back_credit;
@@ -75,6 +76,16 @@ pub enum RenderError {
     /// was written.
     #[error("strict glyphs: {}", glyph_list(.0))]
     GlyphReplaced(Vec<Finding>),
+    /// Text the invoice says is lost on the page: a run off the page, two
+    /// runs drawn over each other, or a field not drawn whole (a layout bug or
+    /// a text longer than its place; nothing was written).
+    #[error("read-back check{}: {what} (nothing was written)", on_page(*page))]
+    Lost {
+        /// The 1-based page, or 0 when not one page.
+        page: usize,
+        /// What is lost, and where.
+        what: String,
+    },
     /// The PDF backend failed.
     #[error(transparent)]
     Pdf(#[from] PdfError),
@@ -82,6 +93,14 @@ pub enum RenderError {
     /// made (e.g. a rule it would break). Nothing was written.
     #[error("PDF/A: the attached e-invoice: {0}")]
     Einvoice(#[from] EinvoiceError),
+}
+
+fn on_page(page: usize) -> String {
+    if page == 0 {
+        String::new()
+    } else {
+        format!(" on page {page}")
+    }
 }
 
 fn glyph_list(findings: &[Finding]) -> String {

@@ -16,11 +16,15 @@ use super::RenderError;
 /// invoice has them (and must not be drawn when it has not); the VAT amounts
 /// must be exactly one per rate; the line table's amounts must be the lines'
 /// net amounts (B2B) or gross amounts (B2C), one per line in order; a drawn
-/// virtual barcode must be the one computed from the invoice.
+/// virtual barcode must be the one computed from the invoice. Then nothing
+/// may be lost: every run lies on its page, no two runs overlap, and every
+/// text field of the invoice (parties, references, line and discount
+/// descriptions) is drawn whole.
 ///
 /// # Errors
 ///
-/// [`RenderError::ReadBack`] naming the first value that disagrees.
+/// [`RenderError::ReadBack`] naming the first value that disagrees;
+/// [`RenderError::Lost`] naming the first text lost.
 pub fn read_back(
     doc: &Document,
     invoice: &VerifiedInvoice,
@@ -191,5 +195,6 @@ pub fn read_back(
             .unwrap_or_default();
         one("virtual barcode", TextRole::VirtualBarcode, Some(exp))?;
     }
-    Ok(())
+    // And nothing else the invoice says is lost on the page.
+    super::lost::check(doc, invoice)
 }

@@ -74,16 +74,22 @@ pub enum Code {
     /// A line's `gross_amount` minus its discounts is not its `amount`, or a
     /// discount is negative, missing or larger than the order.
     DiscountMismatch,
-    /// An amount is larger than the invoice can print (999 999 999.99).
+    /// An amount printed (the order, a line, a unit price, a gross amount, a
+    /// discount, VAT per rate) is beyond ±999 999 999.99, more than the
+    /// invoice's columns hold.
     AmountTooLarge,
-    /// A text has a character that no bundled font can draw.
-    UnprintableText,
-    /// A text is longer than the invoice can print in its place.
+    /// A printed text is longer than its place on the invoice allows (limits
+    /// per kind of field, in characters: names 80, a person's first and last
+    /// name 40 each, address lines 60, postal code 12, place 40, references
+    /// 40, invoice and case numbers 30, e-mail/phone/web 60, line descriptions
+    /// 500, discount descriptions 100, the brand's footer 200, payee 70, VAT
+    /// exemption reason 300). The message gives the count and the limit.
     TextTooLong,
     /// Warning: a date was derived rather than read from Kravia's metadata.
     DatesDerived,
     /// Warning: a character that no font face can draw was replaced by a
-    /// visible mark (U+FFFD); the message names the code point.
+    /// visible mark (U+FFFD); the message names the code point. An error
+    /// under `--strict-glyphs` (`check` reports it, `render` refuses).
     GlyphReplaced,
     /// Warning: something was ignored or assumed (the message says what).
     Assumed,
@@ -121,7 +127,6 @@ impl Code {
             Code::InvalidCreditNumber => "invalid_credit_number",
             Code::DiscountMismatch => "discount_mismatch",
             Code::AmountTooLarge => "amount_too_large",
-            Code::UnprintableText => "unprintable_text",
             Code::TextTooLong => "text_too_long",
             Code::DatesDerived => "dates_derived",
             Code::GlyphReplaced => "glyph_replaced",

@@ -67,13 +67,13 @@ pub(super) fn codes(facts: &Facts<'_>, f: &mut Findings) -> PaymentCodes {
                             let bars = code128c_bars(&digits)?;
                             Ok(BankBarcode { digits, bars })
                         });
-                out.fi_barcode = kept(
-                    barcode,
-                    "Finnish virtual bank barcode",
-                    "the reference and the EPC QR code",
-                    IBAN,
-                    f,
-                );
+                // What the payer uses instead: the EPC QR code only when it is there.
+                let instead = if out.epc_qr.is_some() {
+                    "the reference and the EPC QR code"
+                } else {
+                    "the reference and the IBAN"
+                };
+                out.fi_barcode = kept(barcode, "Finnish virtual bank barcode", instead, IBAN, f);
             }
         }
         Currency::Sek => {

@@ -133,12 +133,12 @@ pub(super) fn compare_lines(
             diff("amount", opt(item.amount), opt(exp.amount));
         }
         let one = rust_decimal::Decimal::ONE;
-        if item.quantity.unwrap_or(one).normalize() != exp.quantity.unwrap_or(one).normalize() {
+        // Decimals compare by value (2.50 == 2.5).
+        if item.quantity.unwrap_or(one) != exp.quantity.unwrap_or(one) {
             diff("quantity", optd(item.quantity), optd(exp.quantity));
         }
         if full {
-            let norm = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize());
-            if norm(item.vat) != norm(exp.vat) {
+            if item.vat != exp.vat {
                 diff("vat", optd(item.vat), optd(exp.vat));
             }
             if item.vat_amount != exp.vat_amount {
@@ -208,8 +208,7 @@ fn compare_discounts(
                 ),
             );
         }
-        let norm = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize());
-        if norm(a.percentage) != norm(b.percentage) {
+        if a.percentage != b.percentage {
             f.error(
                 code,
                 at("percentage"),

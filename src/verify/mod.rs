@@ -31,6 +31,7 @@ mod glyphs;
 mod identifiers;
 pub mod invoice;
 mod lines;
+mod printable;
 pub mod report;
 mod seller;
 mod status;
@@ -285,6 +286,7 @@ pub(crate) fn run_for(
     let lines = vat::lines(&input, &mut f);
     let vat = vat::order_vat(&input, &lines, &mut f);
     vat::check_order_discounts(&input, &mut f);
+    printable::check(&input, &mut f);
     lines::transaction_lines(&input, &mut f);
     lines::billing_address(&input, &mut f);
     let paid = capture::check(&input, collection, &mut f);
@@ -305,6 +307,10 @@ pub(crate) fn run_for(
     let vat_exemption_reason = exemption::reason(&input, &lines, seller_country, &mut f);
 
     let totals = amounts::summary(&input, &lines, paid);
+    if let Some(t) = &totals {
+        printable::amount(&mut f, &input.order_path("vat_amount"), t.vat.minor());
+        printable::amount(&mut f, &input.order_path("amount"), t.net.minor());
+    }
     more(
         &Pieces {
             input: &input,

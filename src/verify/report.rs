@@ -53,6 +53,33 @@ impl Report {
         self.errors.is_empty()
     }
 
+    /// The report as `--strict-glyphs` sees it: every `glyph_replaced`
+    /// warning (a character no font can draw) is an error, as the renderer's
+    /// `strict_glyphs` option refuses such an invoice.
+    ///
+    /// ```
+    /// use kravia_invoice::verify::{Code, Finding, Report};
+    /// let report = Report {
+    ///     invoice_number: None,
+    ///     errors: Vec::new(),
+    ///     warnings: vec![Finding::new(Code::GlyphReplaced, "brand.seller.name", "U+10FFFD")],
+    /// };
+    /// let strict = report.with_strict_glyphs();
+    /// assert!(!strict.is_ok());
+    /// assert_eq!(strict.codes(), [Code::GlyphReplaced]);
+    /// assert!(strict.warnings.is_empty());
+    /// ```
+    #[must_use]
+    pub fn with_strict_glyphs(mut self) -> Report {
+        let (glyphs, rest): (Vec<Finding>, Vec<Finding>) = self
+            .warnings
+            .into_iter()
+            .partition(|w| w.code == Code::GlyphReplaced);
+        self.errors.extend(glyphs);
+        self.warnings = rest;
+        self
+    }
+
     /// The distinct error codes, in first-seen order.
     pub fn codes(&self) -> Vec<Code> {
         let mut out: Vec<Code> = Vec::new();

@@ -173,6 +173,36 @@ fn line(r: &Raw<'_>, f: &mut Findings) -> Option<Line> {
         return None;
     };
     discounts_add_up(r, f);
+    // Every amount printed for the line fits its column.
+    for (field, minor) in [
+        ("amount", Some(amount.minor())),
+        ("amount", Some(unit_price_net.minor())),
+        ("amount", Some(unit_price_gross.minor())),
+        ("gross_amount", r.gross_amount),
+    ] {
+        if let Some(m) = minor
+            && m.unsigned_abs() > super::printable::MAX_AMOUNT.unsigned_abs()
+        {
+            let what = if field == "amount" && m != amount.minor() {
+                "the unit price"
+            } else {
+                field
+            };
+            f.error(
+                Code::AmountTooLarge,
+                format!("{}.{field}", r.path),
+                format!(
+                    "{what} {} is more than the 999 999 999.99 an invoice can print",
+                    grouped(m)
+                ),
+            );
+        }
+    }
+    for (j, d) in r.discounts.iter().enumerate() {
+        if let Some(a) = d.amount {
+            super::printable::amount(f, &format!("{}.discount_lines[{j}].amount", r.path), a);
+        }
+    }
     let description = super::present(r.description.as_deref())
         .or(r.item_id)
         .unwrap_or(line_id)
@@ -324,6 +354,11 @@ pub(super) fn order_vat(input: &Input<'_>, lines: &[Line], f: &mut Findings) -> 
         }
     }
     per_rate.sort_by_key(|s| std::cmp::Reverse(s.rate));
+    for s in &per_rate {
+        for v in [s.net, s.vat, s.gross] {
+            super::printable::amount(f, &input.order_path("items"), v.minor());
+        }
+    }
     // Σ over the order's own vat_amount fields, not only the lines that passed, so
     // one bad line is not reported twice under different numbers.
     let sum: Money = input

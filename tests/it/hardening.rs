@@ -954,3 +954,607 @@ fn an_overflowing_line_sum_is_reported_as_an_overflow() {
     assert!(total.message.contains("overflow"), "{}", total.message);
     assert!(!total.message.contains("no amount"), "{}", total.message);
 }
+
+// ---- 8. long fields are refused with the field named; lost text is caught ----
+
+/// The B2B invoice laid out, with its renderer.
+fn b2b_layout() -> (
+    kravia_invoice::VerifiedInvoice,
+    kravia_invoice::layout::Document,
+    kravia_invoice::locale::Locale,
+) {
+    use kravia_invoice::render::{RenderOptions, Renderer};
+    let (tx, s) = b2b_docs();
+    let inv = verify_b2b(&tx, &s);
+    let r = Renderer::new(
+        kravia_invoice::Brand::load(&b2b_brand()).unwrap(),
+        RenderOptions::default(),
+    )
+    .unwrap();
+    let doc = r.layout(&inv).unwrap();
+    let locale = r.locale_for(&inv);
+    (inv, doc, locale)
+}
+
+/// The index of the first text run on page 1 that reads `text`.
+fn run_index(doc: &kravia_invoice::layout::Document, text: &str) -> usize {
+    doc.pages[0]
+        .items
+        .iter()
+        .position(|i| matches!(i, kravia_invoice::layout::Item::Text(t) if t.text == text))
+        .unwrap_or_else(|| panic!("no run {text:?}"))
+}
+
+fn text_mut(
+    doc: &mut kravia_invoice::layout::Document,
+    i: usize,
+) -> &mut kravia_invoice::layout::document::TextRun {
+    match &mut doc.pages[0].items[i] {
+        kravia_invoice::layout::Item::Text(t) => t,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn read_back_catches_text_cut_off_moved_off_the_page_or_drawn_over() {
+    use kravia_invoice::render::read_back;
+    let (inv, doc, locale) = b2b_layout();
+    read_back(&doc, &inv, locale).unwrap();
+    let buyer = "Trøndelag Trykk AS";
+    // A word cut off the buyer's name.
+    let mut cut = doc.clone();
+    let i = run_index(&cut, buyer);
+    text_mut(&mut cut, i).text = "Trøndelag Trykk".into();
+    let e = read_back(&cut, &inv, locale).expect_err("a cut name must be caught");
+    assert!(e.to_string().contains("buyer business name"), "{e}");
+    // The name pushed below the page (as a too long field would run).
+    let mut off = doc.clone();
+    text_mut(&mut off, i).y.0 += 900.0;
+    let e = read_back(&off, &inv, locale).expect_err("text off the page must be caught");
+    assert!(e.to_string().contains("runs off the page"), "{e}");
+    // The name drawn over the seller's name (as a long field runs into the next).
+    let mut over = doc.clone();
+    let seller = run_index(&over, "Lysverket Interiør AS");
+    let (x, y) = {
+        let s = text_mut(&mut over, seller);
+        (s.x, s.y)
+    };
+    let t = text_mut(&mut over, i);
+    t.x = x;
+    t.y = y;
+    let e = read_back(&over, &inv, locale).expect_err("overlapping text must be caught");
+    assert!(e.to_string().contains("is drawn over"), "{e}");
+    // A line's description dropped from the table.
+    let mut gone = doc.clone();
+    let d = run_index(&gone, "Togbillett Flåmsbana");
+    gone.pages[0].items.remove(d);
+    let e = read_back(&gone, &inv, locale).expect_err("a lost line must be caught");
+    assert!(e.to_string().contains("lines[2].description"), "{e}");
+}
+
+// ---- 11. check predicts render; 8. long fields refused ----
+
+/// `check` and `render` (the binary) on perturbed documents: both exit codes
+/// and the check's JSON.
+fn check_and_render(case: &str, tx: &Value, s: &Value) -> (i32, Value, i32, String) {
+    check_and_render_with(case, tx, s, &[])
+}
+
+/// [`check_and_render`] with `extra` arguments given to both commands.
+fn check_and_render_with(
+    case: &str,
+    tx: &Value,
+    s: &Value,
+    extra: &[&str],
+) -> (i32, Value, i32, String) {
+    let dir = tempdir();
+    let (t, sp) = (dir.join("t.json"), dir.join("s.json"));
+    std::fs::write(&t, tx.to_string()).unwrap();
+    std::fs::write(&sp, s.to_string()).unwrap();
+    let brand = fixtures_dir().join(case).join("brand.toml");
+    let args = |cmd: &str| -> Vec<std::ffi::OsString> {
+        let mut v: Vec<std::ffi::OsString> = vec![
+            cmd.into(),
+            "--transaction".into(),
+            t.clone().into(),
+            "--session".into(),
+            sp.clone().into(),
+            "--brand".into(),
+            brand.clone().into(),
+            "--json".into(),
+        ];
+        if cmd == "render" {
+            v.push("--output".into());
+            v.push(dir.join("out.pdf").into());
+        }
+        v.extend(extra.iter().map(Into::into));
+        v
+    };
+    let c = run(&args("check"));
+    let r = run(&args("render"));
+    (
+        c.status.code().unwrap_or(-1),
+        serde_json::from_slice(&c.stdout).unwrap_or(Value::Null),
+        r.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&r.stdout).into_owned() + &String::from_utf8_lossy(&r.stderr),
+    )
+}
+
+fn codes_at(doc: &Value) -> Vec<(String, String)> {
+    doc["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["code"].as_str().unwrap_or("").to_string(),
+                        e["path"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn warnings_at(doc: &Value) -> Vec<(String, String)> {
+    codes_at(&json!({"errors": doc["warnings"]}))
+}
+
+#[test]
+fn check_predicts_glyph_replacement_and_strict_glyphs_refusal() {
+    // A private-use character no font has (the brand has no font_dir; the
+    // system's fonts have none either) and characters the bundled fonts
+    // draw: emoji, Greek, a tab (printed as a space).
+    for (text, replaced) in [
+        ("Skjerm \u{10FFFD}", true),
+        ("Bolt 🦀 M8", false),
+        ("Τυπογραφία", false),
+        ("Tab\there", false),
+    ] {
+        let (mut tx, mut s) = b2b_docs();
+        s["order"]["items"][0]["description"] = json!(text);
+        tx["items"][0]["description"] = json!(text);
+        let at = (
+            "glyph_replaced".to_string(),
+            "session.order.items[0].description".to_string(),
+        );
+        // Without --strict-glyphs: a warning in check, a PDF from render.
+        let (check, doc, render, out) = check_and_render(B2B, &tx, &s);
+        assert_eq!((check, render), (0, 0), "{text}: {doc} {out}");
+        assert_eq!(warnings_at(&doc).contains(&at), replaced, "{text}: {doc}");
+        // With it: an error in check (exit 2) exactly when render refuses.
+        let (check, doc, render, out) = check_and_render_with(B2B, &tx, &s, &["--strict-glyphs"]);
+        if replaced {
+            assert_eq!(check, 2, "{text}: {doc}");
+            assert!(codes_at(&doc).contains(&at), "{text}: {doc}");
+            assert_eq!(doc["ok"], false, "{doc}");
+            assert_ne!(render, 0, "{text}: render --strict-glyphs {out}");
+            assert!(out.contains("U+10FFFD"), "{out}");
+        } else {
+            assert_eq!((check, render), (0, 0), "{text}: {doc} {out}");
+        }
+    }
+}
+
+#[test]
+fn an_amount_beyond_what_the_invoice_prints_is_a_check_finding() {
+    let (tx, s) = fi_docs_totalling(100_000_000_000); // 1 000 000 000,00 EUR
+    let (check, doc, render, out) = check_and_render(FI, &tx, &s);
+    assert_eq!(check, 2, "check {doc}");
+    assert!(
+        codes_at(&doc).contains(&("amount_too_large".into(), "session.order.amount".into())),
+        "{doc}"
+    );
+    assert_eq!(render, 2, "render {out}");
+    // 999 999 999,99 EUR is printed.
+    let (tx, s) = fi_docs_totalling(99_999_999_999);
+    let (check, doc, render, out) = check_and_render(FI, &tx, &s);
+    assert_eq!((check, render), (0, 0), "{doc} {out}");
+}
+
+#[test]
+fn a_long_buyer_name_is_refused_naming_the_field() {
+    let name: String = (0..270)
+        .map(|i| format!("Ordet{i:03}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(name.chars().count() > 2000);
+    let (mut tx, mut s) = b2b_docs();
+    for doc in [
+        &mut tx["billing_address"],
+        &mut s["order"]["billing_address"],
+    ] {
+        doc["business_name"] = json!(name);
+    }
+    let (check, doc, render, out) = check_and_render(B2B, &tx, &s);
+    assert_eq!(check, 2, "{doc}");
+    assert!(
+        codes_at(&doc).contains(&(
+            "text_too_long".into(),
+            "session.order.billing_address.business_name".into()
+        )),
+        "{doc}"
+    );
+    assert_eq!(render, 2, "{out}");
+}
+
+/// A text of exactly `n` characters of wide letters, in words of `word`
+/// letters (0: one unbroken word).
+fn wide(n: usize, word: usize) -> String {
+    let text: String = (0..n)
+        .map(|i| {
+            if word > 0 && i % (word + 1) == word {
+                ' '
+            } else {
+                ['W', 'M', 'Ø', 'Å'][i % 4]
+            }
+        })
+        .collect();
+    // No space at the end, which would be trimmed.
+    format!(
+        "{}W",
+        &text[..text
+            .char_indices()
+            .nth(n - 1)
+            .map_or(text.len(), |(i, _)| i)]
+    )
+}
+
+/// Every text field of the B2B documents and brand at its longest.
+fn b2b_at_limits(word: usize) -> (Value, Value, kravia_invoice::Brand) {
+    let (mut tx, mut s) = b2b_docs();
+    let w = |n: usize| json!(wide(n, word));
+    for a in [
+        &mut tx["billing_address"],
+        &mut s["order"]["billing_address"],
+    ] {
+        for (field, n) in [
+            ("business_name", 80),
+            ("first_name", 40),
+            ("last_name", 40),
+            ("customer_reference", 40),
+            ("co_address", 60),
+            ("address_line", 60),
+            ("address_line_2", 60),
+            ("postal_code", 12),
+            ("postal_place", 40),
+        ] {
+            a[field] = w(n);
+        }
+    }
+    // The delivery place printed beside the facts: the shipping address.
+    s["order"]["shipping_address"] = json!({
+        "co_address": wide(60, word),
+        "address_line": wide(60, word),
+        "address_line_2": wide(60, word),
+        "postal_code": wide(12, word),
+        "postal_place": wide(40, word),
+        "country": "NO",
+    });
+    tx["merchant_reference"] = w(40);
+    s["order"]["merchant_reference"] = w(40);
+    for (i, item) in s["order"]["items"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        item["description"] = w(500);
+        item["id"] = w(40);
+        tx["items"][i]["description"] = w(500);
+        tx["items"][i]["id"] = w(40);
+    }
+    for d in [
+        &mut s["order"]["items"][0]["discount_lines"][0],
+        &mut tx["items"][0]["discount_lines"][0],
+    ] {
+        d["description"] = w(100);
+    }
+    s["order"]["shipping_option"]["title"] = w(500);
+    s["order"]["discount_lines"] = json!([{"amount": 100, "description": w(100)}]);
+    let number = w(30);
+    tx["metadata"]["kravia:invoice_number"] = number.clone();
+    for ev in tx["events"].as_array_mut().unwrap() {
+        if ev["metadata"].get("kravia:invoice_number").is_some() {
+            ev["metadata"]["kravia:invoice_number"] = number.clone();
+        }
+        if ev["metadata"].get("kravia:case_number").is_some() {
+            ev["metadata"]["kravia:case_number"] = w(30);
+        }
+    }
+    let mut brand = kravia_invoice::Brand::load(&b2b_brand()).unwrap();
+    let text = |n: usize| w(n).as_str().map(str::to_string);
+    brand.seller.name = text(80);
+    brand.seller.register = text(40);
+    brand.seller.address_line = text(60);
+    brand.seller.postal_code = text(12);
+    brand.seller.postal_place = text(40);
+    brand.seller.email = text(60);
+    brand.seller.phone = text(60);
+    brand.seller.website = text(60);
+    brand.invoice.footer = text(200);
+    brand.invoice.payee_name = text(70);
+    brand.invoice.vat_exemption_reason = text(300);
+    (tx, s, brand)
+}
+
+/// Renders `inv` with every built-in template and locale: the renders that
+/// fail the read-back check (text lost), with why.
+fn renders_everywhere(
+    inv: &kravia_invoice::VerifiedInvoice,
+    brand: &kravia_invoice::Brand,
+) -> Vec<String> {
+    use kravia_invoice::locale::Locale;
+    use kravia_invoice::render::{RenderOptions, Renderer};
+    use kravia_invoice::template::{BUILTIN, TemplateSource};
+    let mut failed = Vec::new();
+    for (template, _) in BUILTIN {
+        for locale in Locale::ALL {
+            let options = RenderOptions {
+                template: Some(TemplateSource::Builtin(template.to_string())),
+                locale: Some(locale),
+                ..RenderOptions::default()
+            };
+            let r = Renderer::new(brand.clone(), options).unwrap();
+            // KRAVIA_STORE=dir keeps the PDFs to look at.
+            if let (Ok(dir), Ok(pdf)) = (std::env::var("KRAVIA_STORE"), r.render(inv)) {
+                let name = format!("{}-{template}-{locale}.pdf", inv.invoice_number.len());
+                let _ = std::fs::write(Path::new(&dir).join(name), pdf);
+            }
+            if let Err(e) = r.render(inv) {
+                if let Ok(dir) = std::env::var("KRAVIA_DUMP") {
+                    let dump = r.dump_layout(inv).unwrap_or_default();
+                    let _ = std::fs::write(format!("{dir}/{template}-{locale}.txt"), dump);
+                }
+                failed.push(format!("{template} {locale}: {e}"));
+            }
+        }
+    }
+    failed
+}
+
+#[test]
+fn every_field_at_its_longest_is_printed_whole() {
+    let mut failed = Vec::new();
+    for word in [8, 0] {
+        let (tx, s, brand) = b2b_at_limits(word);
+        let tx = kravia_invoice::dintero::Transaction::from_json(&tx.to_string()).unwrap();
+        let s = kravia_invoice::dintero::Session::from_json(&s.to_string()).unwrap();
+        let report = kravia_invoice::verify::check(&tx, Some(&s), Some(&brand));
+        assert!(report.errors.is_empty(), "words of {word}: {report}");
+        let inv = kravia_invoice::verify(&tx, Some(&s), &brand).unwrap();
+        for f in renders_everywhere(&inv, &brand) {
+            failed.push(format!("words of {word}: {f}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn the_largest_amounts_are_printed_whole() {
+    let (tx, s) = fi_docs_totalling(99_999_999_999);
+    let inv = verify_docs(&tx, &s);
+    let brand = kravia_invoice::Brand::load(&fixtures_dir().join(FI).join("brand.toml")).unwrap();
+    let failed = renders_everywhere(&inv, &brand);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The paths of every string in a JSON document.
+fn string_paths(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                prefix.push(json!(k));
+                string_paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                prefix.push(json!(i));
+                string_paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::String(_) => out.push(prefix.clone()),
+        _ => {}
+    }
+}
+
+fn at_path<'a>(v: &'a mut Value, path: &[Value]) -> Option<&'a mut Value> {
+    path.iter().try_fold(v, |cur, step| match step {
+        Value::Number(n) => cur.get_mut(n.as_u64()? as usize),
+        Value::String(k) => cur.get_mut(k.as_str()),
+        _ => None,
+    })
+}
+
+/// Text as fuzzed documents carry it: words, long runs, any Unicode, emoji,
+/// control characters.
+fn fuzz_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        "[A-Za-zÆØÅæøå ]{0,30}",
+        "[A-Za-z ]{80,700}",
+        "[W ]{20,200}",
+        "\\PC{0,40}",
+        "[\\u{1F300}-\\u{1F6FF}a-z ]{1,10}",
+        "[a-z\\t\\r\\n\\u{0}-\\u{1F}]{1,10}",
+        "[\\u{0370}-\\u{03FF}\\u{0400}-\\u{04FF}\\u{0590}-\\u{05FF}\\u{4E00}-\\u{4E40}]{1,20}",
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Whatever text a document carries, `check` finding nothing means
+    /// `render` prints it (with any template and locale): what render would
+    /// refuse, check reports.
+    #[test]
+    fn check_finding_nothing_means_render_prints_it(
+        in_tx in proptest::bool::ANY,
+        pick in proptest::prelude::any::<proptest::sample::Index>(),
+        both in proptest::bool::ANY,
+        text in fuzz_text(),
+        template in 0usize..2,
+        locale in 0usize..4,
+        brand_field in proptest::option::weighted(0.2, 0usize..8),
+        strict in proptest::bool::weighted(0.25),
+    ) {
+        use kravia_invoice::locale::Locale;
+        use kravia_invoice::render::{RenderOptions, Renderer};
+        use kravia_invoice::template::{BUILTIN, TemplateSource};
+        let (mut tx, mut s) = b2b_docs();
+        let mut paths = Vec::new();
+        string_paths(if in_tx { &tx } else { &s }, &mut Vec::new(), &mut paths);
+        let path = pick.get(&paths).clone();
+        if let Some(v) = at_path(if in_tx { &mut tx } else { &mut s }, &path) {
+            *v = json!(text);
+        }
+        // The same field in the other document's copy, so that the two agree.
+        if both {
+            let mirrored: Vec<Value> = match (in_tx, path.first().and_then(Value::as_str)) {
+                (true, Some("items" | "billing_address" | "merchant_reference")) => {
+                    std::iter::once(json!("order")).chain(path.iter().cloned()).collect()
+                }
+                (false, Some("order")) => path[1..].to_vec(),
+                _ => Vec::new(),
+            };
+            let other = if in_tx { &mut s } else { &mut tx };
+            if let Some(target) = at_path(other, &mirrored).filter(|t| t.is_string()) {
+                *target = json!(text);
+            }
+        }
+        let Ok(t) = kravia_invoice::dintero::Transaction::from_json(&tx.to_string()) else {
+            return Ok(());
+        };
+        let Ok(se) = kravia_invoice::dintero::Session::from_json(&s.to_string()) else {
+            return Ok(());
+        };
+        let mut brand = kravia_invoice::Brand::load(&b2b_brand()).unwrap();
+        // Now and then the brand's text instead.
+        if let Some(field) = brand_field {
+            let b = &mut brand;
+            let slot = match field {
+                0 => &mut b.seller.name,
+                1 => &mut b.seller.address_line,
+                2 => &mut b.seller.postal_place,
+                3 => &mut b.seller.email,
+                4 => &mut b.seller.website,
+                5 => &mut b.seller.register,
+                6 => &mut b.invoice.footer,
+                _ => &mut b.invoice.payee_name,
+            };
+            *slot = Some(text.clone());
+        }
+        let lenient = kravia_invoice::verify::check(&t, Some(&se), Some(&brand));
+        // `check --strict-glyphs` and `render --strict-glyphs` alike.
+        let report = if strict { lenient.clone().with_strict_glyphs() } else { lenient.clone() };
+        if lenient.errors.is_empty() {
+            let inv = kravia_invoice::verify(&t, Some(&se), &brand)
+                .map_err(|r| proptest::test_runner::TestCaseError::fail(format!("check ok, verify: {r}")))?;
+            let options = RenderOptions {
+                template: Some(TemplateSource::Builtin(BUILTIN[template].0.to_string())),
+                locale: Some(Locale::ALL[locale]),
+                strict_glyphs: strict,
+                ..RenderOptions::default()
+            };
+            let r = Renderer::new(brand, options).unwrap().render(&inv);
+            // Render prints it exactly when check finds nothing.
+            proptest::prop_assert_eq!(
+                r.is_ok(),
+                report.errors.is_empty(),
+                "check (strict: {}) found {:?} at {:?} = {:?}, render: {}",
+                strict,
+                report.codes(),
+                path,
+                text,
+                r.err().map(|e| e.to_string()).unwrap_or_default()
+            );
+        }
+    }
+}
+
+// ---- 15. check stays linear: decimals compared by value, not normalised ----
+
+#[test]
+fn decimals_written_differently_compare_by_value() {
+    let (mut tx, s) = b2b_docs();
+    // 2 and 2.0, 25 and 25.0, 15 and 15.0: the same values.
+    let item = &mut tx["items"][0];
+    item["quantity"] = serde_json::from_str("2.0").unwrap();
+    item["vat"] = serde_json::from_str("25.0").unwrap();
+    item["discount_lines"][0]["percentage"] = serde_json::from_str("15.0").unwrap();
+    let r = check_docs(&tx, &s);
+    assert!(r.errors.is_empty(), "{r}");
+    // A different value is still a difference.
+    tx["items"][0]["quantity"] = serde_json::from_str("2.5").unwrap();
+    let r = check_docs(&tx, &s);
+    assert!(
+        has_error(&r, "session_mismatch", "transaction.items[0].quantity"),
+        "{:?}",
+        errors(&r)
+    );
+}
+
+// ---- 8. credit notes: lost text is caught as on an invoice ----
+
+#[test]
+fn read_back_of_a_credit_note_catches_text_cut_off_moved_off_the_page_or_dropped() {
+    use kravia_invoice::layout::Item;
+    use kravia_invoice::render::{RenderError, RenderOptions, Renderer, read_back_credit};
+    let dir = fixtures_dir()
+        .join("credit")
+        .join("credit_ok_full_void_no_b2b");
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let tx = kravia_invoice::dintero::Transaction::from_json(&read("transaction.json")).unwrap();
+    let s = kravia_invoice::dintero::Session::from_json(&read("session.json")).unwrap();
+    let brand = kravia_invoice::Brand::load(&dir.join("brand.toml")).unwrap();
+    let number = expect["number"].as_str().unwrap();
+    let note = kravia_invoice::verify::verify_credit(&tx, Some(&s), &brand, number).unwrap();
+    let r = Renderer::new(brand, RenderOptions::default()).unwrap();
+    let doc = r.layout_credit(&note).unwrap();
+    let locale = r.locale_for_credit(&note);
+    read_back_credit(&doc, &note, locale).unwrap();
+    let find = |doc: &kravia_invoice::layout::Document, text: &str| {
+        doc.pages[0]
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Text(t) if t.text == text))
+            .unwrap_or_else(|| panic!("no run {text:?}"))
+    };
+    let lost = |doc: &kravia_invoice::layout::Document| match read_back_credit(doc, &note, locale) {
+        Err(RenderError::Lost { what, .. }) => what,
+        other => panic!("not caught as lost: {other:?}"),
+    };
+    let buyer = note.invoice.buyer.display_name();
+    // A word cut off the buyer's name.
+    let mut cut = doc.clone();
+    let i = find(&cut, &buyer);
+    if let Item::Text(t) = &mut cut.pages[0].items[i] {
+        t.text = buyer.split_whitespace().next().unwrap().to_string();
+    }
+    assert!(lost(&cut).contains("buyer"), "{}", lost(&cut));
+    // The name pushed below the page.
+    let mut off = doc.clone();
+    if let Item::Text(t) = &mut off.pages[0].items[i] {
+        t.y.0 += 900.0;
+    }
+    assert!(lost(&off).contains("runs off the page"), "{}", lost(&off));
+    // A credited line's description dropped.
+    let desc = note.lines[0].description.clone().unwrap();
+    let mut gone = doc.clone();
+    let d = find(&gone, &desc);
+    gone.pages[0].items.remove(d);
+    assert!(
+        lost(&gone).contains("lines[0].description"),
+        "{}",
+        lost(&gone)
+    );
+}

@@ -35,6 +35,14 @@ pub fn run(args: &CheckArgs, out: &mut Printer) -> Outcome {
         },
         None => (check(&docs.transaction, docs.session.as_ref(), None), None),
     };
+    // --strict-glyphs: what render --strict-glyphs refuses is an error here.
+    let (report, invoice) = if args.strict_glyphs {
+        let strict = report.with_strict_glyphs();
+        let invoice = invoice.filter(|_| strict.is_ok());
+        (strict, invoice)
+    } else {
+        (report, invoice)
+    };
     // B2B with a brand: what would make the e-invoice (render --ubl) invalid.
     let einvoice = invoice.as_ref().and_then(crate::cli::ubl::check_findings);
     if args.json {
