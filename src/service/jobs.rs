@@ -526,6 +526,22 @@ enum Next {
     Stop(&'static str, Option<String>),
 }
 
+/// The step's end when verification refused the documents: the report is
+/// kept on the job, the state is `rejected` (an alert, not a silent drop).
+fn rejected(job: &mut Job, report: &crate::Report, what: &str) -> Next {
+    job.report = serde_json::to_value(report).ok();
+    let codes: Vec<&str> = report.codes().iter().map(|c| c.as_str()).collect();
+    Next::Stop("rejected", Some(format!("{what}: {}", codes.join(", "))))
+}
+
+/// The step's answer when the engine refused to render.
+fn refused(r: Refused) -> Next {
+    match r {
+        Refused::NoBrand => Next::Stop("failed", Some("no brand: start serve with --brand".into())),
+        Refused::BadRequest(m) | Refused::Internal(m) => Next::Retry(m),
+    }
+}
+
 impl Pipeline {
     /// The pipeline when Dintero credentials are in the environment; `None`
     /// (with the reason logged) otherwise.
@@ -924,24 +940,9 @@ impl Pipeline {
         let pdf = match rendered {
             Ok(Ok(Rendered::Pdf(p))) => p,
             Ok(Ok(Rendered::Rejected(report))) => {
-                job.report = serde_json::to_value(&report).ok();
-                return Next::Stop(
-                    "rejected",
-                    Some(format!(
-                        "verification failed: {}",
-                        report
-                            .codes()
-                            .iter()
-                            .map(|c| c.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
+                return rejected(job, &report, "verification failed");
             }
-            Ok(Err(Refused::NoBrand)) => {
-                return Next::Stop("failed", Some("no brand: start serve with --brand".into()));
-            }
-            Ok(Err(Refused::BadRequest(m) | Refused::Internal(m))) => return Next::Retry(m),
+            Ok(Err(r)) => return refused(r),
             Err(e) => return Next::Retry(format!("render task: {e}")),
         };
         let stored = self
@@ -955,41 +956,16 @@ impl Pipeline {
             .await;
         match stored {
             Ok(Stored::Inserted(_) | Stored::Existing(_)) => {
-                match &pdf.ubl {
-                    Some(Ubl::Xml(xml)) => {
-                        match documents::store_side(
-                            self.store.db(),
-                            &pdf.invoice_number,
-                            documents::UBL,
-                            xml,
-                        )
-                        .await
-                        {
-                            Ok(Side::Stored) => {}
-                            Ok(Side::Conflict(archived)) => {
-                                return Next::Stop(
-                                    "failed",
-                                    Some(format!(
-                                        "invoice number {} has another UBL e-invoice archived ({archived})",
-                                        pdf.invoice_number
-                                    )),
-                                );
-                            }
-                            Err(e) => return Next::Retry(format!("archiving the UBL: {e}")),
-                        }
-                    }
-                    Some(Ubl::Refused(why)) => {
-                        let _ = self
-                            .store
-                            .history(
-                                &job.transaction_id,
-                                "render",
-                                "no e-invoice: the PDF goes alone",
-                                Some(why),
-                            )
-                            .await;
-                    }
-                    None => {}
+                if let Err(next) = self
+                    .archive_ubl(
+                        &job.transaction_id,
+                        &pdf.invoice_number,
+                        pdf.ubl.as_ref(),
+                        "render",
+                    )
+                    .await
+                {
+                    return next;
                 }
                 job.invoice_number = Some(pdf.invoice_number.clone());
                 job.buyer_email.clone_from(&pdf.invoice.buyer.email);
@@ -1012,6 +988,45 @@ impl Pipeline {
                 )),
             ),
             Err(e) => Next::Retry(e.to_string()),
+        }
+    }
+
+    /// Archives the UBL made beside the PDF numbered `number` (invoice or
+    /// credit note), or records in the job's history (`step`) why there is
+    /// none; `Err` is the step's answer when archiving failed.
+    async fn archive_ubl(
+        &self,
+        transaction_id: &str,
+        number: &str,
+        ubl: Option<&Ubl>,
+        step: &'static str,
+    ) -> Result<(), Next> {
+        match ubl {
+            Some(Ubl::Xml(xml)) => {
+                match documents::store_side(self.store.db(), number, documents::UBL, xml).await {
+                    Ok(Side::Stored) => Ok(()),
+                    Ok(Side::Conflict(archived)) => Err(Next::Stop(
+                        "failed",
+                        Some(format!(
+                            "number {number} has another UBL document archived ({archived})"
+                        )),
+                    )),
+                    Err(e) => Err(Next::Retry(format!("archiving the UBL of {number}: {e}"))),
+                }
+            }
+            Some(Ubl::Refused(why)) => {
+                let _ = self
+                    .store
+                    .history(
+                        transaction_id,
+                        step,
+                        "no e-invoice: the PDF goes alone",
+                        Some(why),
+                    )
+                    .await;
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 
@@ -1156,29 +1171,12 @@ impl Pipeline {
                 let note = match rendered {
                     Ok(Ok(RenderedCredit::Pdf(p))) => p,
                     Ok(Ok(RenderedCredit::Rejected(report))) => {
-                        job.report = serde_json::to_value(&report).ok();
-                        return Next::Stop(
-                            "rejected",
-                            Some(format!(
-                                "credit note {number} for invoice {invoice_number} failed verification: {}",
-                                report
-                                    .codes()
-                                    .iter()
-                                    .map(|c| c.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
+                        let what = format!(
+                            "credit note {number} for invoice {invoice_number} failed verification"
                         );
+                        return rejected(job, &report, &what);
                     }
-                    Ok(Err(Refused::NoBrand)) => {
-                        return Next::Stop(
-                            "failed",
-                            Some("no brand: start serve with --brand".into()),
-                        );
-                    }
-                    Ok(Err(Refused::BadRequest(m) | Refused::Internal(m))) => {
-                        return Next::Retry(m);
-                    }
+                    Ok(Err(r)) => return refused(r),
                     Err(e) => return Next::Retry(format!("render task: {e}")),
                 };
                 if note.invoice_number != invoice_number {
@@ -1213,37 +1211,11 @@ impl Pipeline {
                     }
                     Err(e) => return Next::Retry(format!("archiving the credit note: {e}")),
                 }
-                match &note.ubl {
-                    Some(Ubl::Xml(xml)) => {
-                        match documents::store_side(self.store.db(), &number, documents::UBL, xml)
-                            .await
-                        {
-                            Ok(Side::Stored) => {}
-                            Ok(Side::Conflict(archived)) => {
-                                return Next::Stop(
-                                    "failed",
-                                    Some(format!(
-                                        "credit number {number} has another UBL credit note archived ({archived})"
-                                    )),
-                                );
-                            }
-                            Err(e) => {
-                                return Next::Retry(format!("archiving the UBL credit note: {e}"));
-                            }
-                        }
-                    }
-                    Some(Ubl::Refused(why)) => {
-                        let _ = self
-                            .store
-                            .history(
-                                &job.transaction_id,
-                                "credit",
-                                "no e-invoice credit note: the PDF goes alone",
-                                Some(why),
-                            )
-                            .await;
-                    }
-                    None => {}
+                if let Err(next) = self
+                    .archive_ubl(&job.transaction_id, &number, note.ubl.as_ref(), "credit")
+                    .await
+                {
+                    return next;
                 }
                 let _ = self
                     .store
