@@ -463,26 +463,18 @@ fn buyer<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
         legal_id: b.org_number.as_ref().and_then(eas::legal_id),
         endpoint,
         name,
-        address: Address {
-            street: opt_text(
-                &format!("{BUYER}.address_line"),
+        address: address(
+            BUYER,
+            [
                 b.address_line.as_deref(),
-                f,
-            ),
-            additional: opt_text(
-                &format!("{BUYER}.address_line_2"),
                 b.address_line_2.as_deref(),
-                f,
-            ),
-            line3: opt_text(&format!("{BUYER}.co_address"), b.co_address.as_deref(), f),
-            city: opt_text(
-                &format!("{BUYER}.postal_place"),
+                b.co_address.as_deref(),
                 b.postal_place.as_deref(),
-                f,
-            ),
-            postal_zone: opt_text(&format!("{BUYER}.postal_code"), b.postal_code.as_deref(), f),
-            country: b.country,
-        },
+                b.postal_code.as_deref(),
+            ],
+            b.country,
+            f,
+        ),
         vat_id: None,
         tax_registration: None,
         contact: Contact {
@@ -500,6 +492,24 @@ fn buyer<'a>(inv: &'a VerifiedInvoice, f: &mut Vec<Finding>) -> Party<'a> {
     }
 }
 
+/// An address from its parts (street, additional line, c/o, city, postal
+/// code), each checked as XML text under `<base>.<field>`.
+fn address<'a>(
+    base: &str,
+    [street, additional, co, city, postal]: [Option<&'a str>; 5],
+    country: Option<Country>,
+    f: &mut Vec<Finding>,
+) -> Address<'a> {
+    Address {
+        street: opt_text(&format!("{base}.address_line"), street, f),
+        additional: opt_text(&format!("{base}.address_line_2"), additional, f),
+        line3: opt_text(&format!("{base}.co_address"), co, f),
+        city: opt_text(&format!("{base}.postal_place"), city, f),
+        postal_zone: opt_text(&format!("{base}.postal_code"), postal, f),
+        country,
+    }
+}
+
 /// The delivery date and place (BG-13), as the PDF prints them: the
 /// caller's delivery date (else the issue date; verify has warned `assumed`)
 /// and the session's shipping address (else the billing address).
@@ -514,25 +524,19 @@ fn delivery<'a>(
         PlaceSource::BillingAddress => "session.order.billing_address",
     };
     let country = p.country.or(inv.buyer.country);
-    let address = country.is_some().then(|| Address {
-        street: opt_text(
-            &format!("{base}.address_line"),
-            p.address_line.as_deref(),
+    let address = country.is_some().then(|| {
+        address(
+            base,
+            [
+                p.address_line.as_deref(),
+                p.address_line_2.as_deref(),
+                p.co_address.as_deref(),
+                p.postal_place.as_deref(),
+                p.postal_code.as_deref(),
+            ],
+            country,
             f,
-        ),
-        additional: opt_text(
-            &format!("{base}.address_line_2"),
-            p.address_line_2.as_deref(),
-            f,
-        ),
-        line3: opt_text(&format!("{base}.co_address"), p.co_address.as_deref(), f),
-        city: opt_text(
-            &format!("{base}.postal_place"),
-            p.postal_place.as_deref(),
-            f,
-        ),
-        postal_zone: opt_text(&format!("{base}.postal_code"), p.postal_code.as_deref(), f),
-        country,
+        )
     });
     Some(Delivery {
         date: Some(inv.delivery.date),
