@@ -568,15 +568,7 @@ fn qr_caption_leaves_a_four_module_quiet_zone() {
         .into_iter()
         .filter(|c| c.expected_exit() == 0)
     {
-        let tx = kravia_invoice::dintero::Transaction::from_json(
-            &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
-        )
-        .unwrap();
-        let s = std::fs::read_to_string(case.dir.join("session.json"))
-            .ok()
-            .map(|t| kravia_invoice::dintero::Session::from_json(&t).unwrap());
-        let brand = kravia_invoice::Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let inv = kravia_invoice::verify(&tx, s.as_ref(), &brand).unwrap();
+        let (brand, inv) = case.verified();
         for (template, _) in BUILTIN {
             for locale in Locale::ALL {
                 let options = RenderOptions {

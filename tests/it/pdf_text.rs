@@ -200,16 +200,7 @@ fn rendered_fixtures_contain_their_expected_text() {
 /// The delivery label, date and street (and postal place) the PDF of a valid
 /// case must show, in the invoice's language.
 fn delivery_of(case: &crate::util::Case) -> (String, Vec<String>) {
-    use kravia_invoice::dintero::{Session, Transaction};
-    let tx = Transaction::from_json(
-        &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
-    )
-    .unwrap();
-    let session = std::fs::read_to_string(case.dir.join("session.json"))
-        .ok()
-        .map(|t| Session::from_json(&t).unwrap());
-    let brand = kravia_invoice::Brand::load(&case.dir.join("brand.toml")).unwrap();
-    let inv = kravia_invoice::verify(&tx, session.as_ref(), &brand).unwrap();
+    let (brand, inv) = case.verified();
     let locale = brand.invoice.locale.unwrap_or(inv.locale);
     let labels = kravia_invoice::template::Labels::get(locale).unwrap();
     let place = &inv.delivery.place;

@@ -221,15 +221,7 @@ fn render_all(dir: &Path) -> Vec<Rendered> {
     let mut all = cases();
     all.push(rgba_logo_case(dir));
     for case in all.into_iter().filter(|c| c.expected_exit() == 0) {
-        let tx = Transaction::from_json(
-            &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
-        )
-        .unwrap();
-        let session = std::fs::read_to_string(case.dir.join("session.json"))
-            .ok()
-            .map(|t| Session::from_json(&t).unwrap());
-        let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
+        let (brand, invoice) = case.verified();
         let xml = (invoice.kind == CustomerKind::Business)
             .then(|| einvoice::ubl(&invoice, None).unwrap());
         let attachment = format!("{}.xml", invoice.invoice_number);

@@ -6,12 +6,10 @@
 
 use std::process::Command;
 
-use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::layout::dump::dump;
 use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer, render};
 use kravia_invoice::template::{BUILTIN, TemplateSource};
-use kravia_invoice::{Brand, verify};
 
 use crate::util::cases;
 
@@ -31,15 +29,7 @@ fn every_fixture_template_and_locale() {
     let store = std::env::var_os("KRAVIA_STORE").is_some();
     let store_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/store");
     for case in cases().into_iter().filter(|c| c.expected_exit() == 0) {
-        let tx = Transaction::from_json(
-            &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
-        )
-        .unwrap();
-        let session = std::fs::read_to_string(case.dir.join("session.json"))
-            .ok()
-            .map(|t| Session::from_json(&t).unwrap());
-        let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
+        let (brand, invoice) = case.verified();
         for (template, _) in BUILTIN {
             for locale in Locale::ALL {
                 let options = RenderOptions {

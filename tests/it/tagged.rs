@@ -19,13 +19,11 @@
 
 use std::process::Command;
 
-use kravia_invoice::dintero::{Session, Transaction};
 use kravia_invoice::layout::document::{Artifact, Document, Item, Role};
 use kravia_invoice::locale::Locale;
 use kravia_invoice::render::{RenderOptions, Renderer};
 use kravia_invoice::template::{BUILTIN, ColumnField, PriceMode, TemplateSource};
 use kravia_invoice::verify::invoice::VerifiedInvoice;
-use kravia_invoice::{Brand, verify};
 
 use crate::cli::tempdir;
 use crate::util::cases;
@@ -203,15 +201,7 @@ fn render_all() -> Vec<Rendered> {
     let dir = tempdir();
     let mut out = Vec::new();
     for case in cases().into_iter().filter(|c| c.expected_exit() == 0) {
-        let tx = Transaction::from_json(
-            &std::fs::read_to_string(case.dir.join("transaction.json")).unwrap(),
-        )
-        .unwrap();
-        let session = std::fs::read_to_string(case.dir.join("session.json"))
-            .ok()
-            .map(|t| Session::from_json(&t).unwrap());
-        let brand = Brand::load(&case.dir.join("brand.toml")).unwrap();
-        let invoice = verify(&tx, session.as_ref(), &brand).unwrap();
+        let (brand, invoice) = case.verified();
         for (template, _) in BUILTIN {
             for locale in Locale::ALL {
                 let options = RenderOptions {

@@ -16,6 +16,21 @@ pub struct Case {
 }
 
 impl Case {
+    /// The case's brand and its documents verified against it (a valid case).
+    pub fn verified(&self) -> (kravia_invoice::Brand, kravia_invoice::VerifiedInvoice) {
+        use kravia_invoice::dintero::{Session, Transaction};
+        let tx = Transaction::from_json(
+            &std::fs::read_to_string(self.dir.join("transaction.json")).unwrap(),
+        )
+        .unwrap();
+        let session = std::fs::read_to_string(self.dir.join("session.json"))
+            .ok()
+            .map(|t| Session::from_json(&t).unwrap());
+        let brand = kravia_invoice::Brand::load(&self.dir.join("brand.toml")).unwrap();
+        let invoice = kravia_invoice::verify(&tx, session.as_ref(), &brand).unwrap();
+        (brand, invoice)
+    }
+
     /// `--transaction T [--session S] --brand B`.
     pub fn doc_args(&self) -> Vec<String> {
         let mut v = vec![
