@@ -22,18 +22,24 @@ function init(args)
   key = os.getenv("KRAVIA_INVOICE_API_KEY") or ""
   mode = os.getenv("MODE") or "fresh"
   prefix = os.getenv("PREFIX") or "B"
-  -- RATE (requests/s over all CONNECTIONS): each connection waits
-  -- CONNECTIONS/RATE s between its requests, so the offered load is about
-  -- RATE instead of as fast as the server answers (a closed loop).
+  -- RATE (requests/s over all CONNECTIONS): each connection waits on
+  -- average CONNECTIONS/RATE s between its requests, so the offered load is
+  -- about RATE instead of as fast as the server answers (a closed loop).
   local rate = tonumber(os.getenv("RATE") or "")
   local conns = tonumber(os.getenv("CONNECTIONS") or "")
   if rate and conns and rate > 0 then
-    pause_ms = math.floor(conns * 1000 / rate)
+    pause_ms = conns * 1000 / rate
+    math.randomseed(os.time() + tid * 7919)
   end
 end
 
 function delay()
-  return pause_ms
+  if pause_ms <= 0 then
+    return 0
+  end
+  -- Exponentially distributed pauses (random arrivals): connections do not
+  -- fall into step and send in bursts.
+  return math.floor(-math.log(1 - math.random()) * pause_ms)
 end
 
 function request()
