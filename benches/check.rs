@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
 
 use kravia_invoice::Brand;
 use kravia_invoice::dintero::{Session, Transaction};
@@ -31,82 +30,9 @@ fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
 }
 
-fn read_json(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture_dir().join(name)).unwrap()).unwrap()
-}
-
-/// `round(amount × r / (100 + r))`, half away from zero, in integers.
-fn vat_of(amount: i64, rate: i64) -> i64 {
-    let num = amount * rate;
-    let den = 100 + rate;
-    (2 * num + den) / (2 * den)
-}
-
 /// The fixture's transaction and session (as JSON text) with `n` items.
 fn many_lines(n: usize) -> (String, String) {
-    let mut tx = read_json("transaction.json");
-    let mut session = read_json("session.json");
-    let rates = [25, 15, 12, 0];
-    let words = [
-        "Åkle i ull",
-        "Økologisk eplemost",
-        "Kontorstol med nakkestøtte og justerbare armlener, svart stoff",
-        "Kursavgift: «Regnskap for små bedrifter», to dager i Tromsø",
-    ];
-    let mut items = Vec::with_capacity(n);
-    let mut captured = Vec::with_capacity(n + 1);
-    let (mut total, mut vat_total) = (0i64, 0i64);
-    for i in 0..n {
-        let rate = rates[i % rates.len()];
-        let quantity = 1 + (i % 5) as i64;
-        let amount = quantity * (1990 + 7 * (i % 1000) as i64);
-        let vat = vat_of(amount, rate);
-        total += amount;
-        vat_total += vat;
-        let line_id = format!("{}", i + 1);
-        items.push(json!({
-            "id": format!("SKU-{:05}", i + 1),
-            "line_id": line_id,
-            "description": format!("{} nr. {}", words[i % words.len()], i + 1),
-            "quantity": quantity,
-            "amount": amount,
-            "vat_amount": vat,
-            "vat": rate,
-            "type": "physical",
-        }));
-        captured.push(json!({"line_id": line_id, "amount": amount, "quantity": quantity}));
-    }
-    let shipping = session["order"]["shipping_option"].clone();
-    let ship_amount = shipping["amount"].as_i64().unwrap();
-    let ship_vat = shipping["vat_amount"].as_i64().unwrap();
-    total += ship_amount;
-    vat_total += ship_vat;
-    captured.push(json!({"line_id": shipping["line_id"], "amount": ship_amount, "quantity": 1}));
-
-    let order = &mut session["order"];
-    order["items"] = Value::Array(items.clone());
-    order["amount"] = json!(total);
-    order["vat_amount"] = json!(vat_total);
-
-    let mut tx_items = items;
-    tx_items.push(json!({
-        "id": shipping["id"],
-        "line_id": shipping["line_id"],
-        "description": shipping["title"],
-        "quantity": 1,
-        "amount": ship_amount,
-        "vat_amount": ship_vat,
-        "vat": shipping["vat"],
-        "type": "shipping",
-    }));
-    tx["items"] = Value::Array(tx_items);
-    tx["amount"] = json!(total);
-    for ev in tx["events"].as_array_mut().unwrap() {
-        ev["amount"] = json!(total);
-        if ev["event"] == "INITIATE_CAPTURE" {
-            ev["items"] = Value::Array(captured.clone());
-        }
-    }
+    let (tx, session) = kravia_invoice::testkit::many_line_documents(n);
     (tx.to_string(), session.to_string())
 }
 

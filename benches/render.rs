@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use kravia_invoice::Brand;
 use kravia_invoice::dintero::{Session, Transaction};
@@ -35,89 +35,6 @@ fn fixture_dir() -> PathBuf {
 
 fn read_json(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixture_dir().join(name)).unwrap()).unwrap()
-}
-
-/// `round(amount × r / (100 + r))`, half away from zero, in integers.
-fn vat_of(amount: i64, rate: i64) -> i64 {
-    let num = amount * rate;
-    let den = 100 + rate;
-    (2 * num + den) / (2 * den)
-}
-
-/// The fixture's transaction and session with `n` items instead of three.
-fn many_lines(n: usize) -> (Value, Value) {
-    let mut tx = read_json("transaction.json");
-    let mut session = read_json("session.json");
-    let rates = [25, 15, 12, 0];
-    let words = [
-        "Åkle i ull",
-        "Økologisk eplemost",
-        "Togbillett Flåmsbana",
-        "Kontorstol med nakkestøtte og justerbare armlener, svart stoff",
-        "Skrivebordslampe",
-        "Blåbærsyltetøy 450 g",
-        "Kursavgift: «Regnskap for små bedrifter», to dager i Tromsø",
-        "Bøker",
-    ];
-    let mut items = Vec::with_capacity(n);
-    let mut captured = Vec::with_capacity(n + 1);
-    let (mut total, mut vat_total) = (0i64, 0i64);
-    for i in 0..n {
-        let rate = rates[i % rates.len()];
-        let quantity = 1 + (i % 5) as i64;
-        let amount = quantity * (1990 + 137 * i as i64);
-        let vat = vat_of(amount, rate);
-        total += amount;
-        vat_total += vat;
-        let line_id = format!("{}", i + 1);
-        items.push(json!({
-            "id": format!("SKU-{:04}", i + 1),
-            "line_id": line_id,
-            "description": format!("{} nr. {}", words[i % words.len()], i + 1),
-            "quantity": quantity,
-            "amount": amount,
-            "vat_amount": vat,
-            "vat": rate,
-            "type": "physical",
-        }));
-        captured.push(json!({"line_id": line_id, "amount": amount, "quantity": quantity}));
-    }
-    let shipping = session["order"]["shipping_option"].clone();
-    let ship_amount = shipping["amount"].as_i64().unwrap();
-    let ship_vat = shipping["vat_amount"].as_i64().unwrap();
-    assert_eq!(
-        ship_vat,
-        vat_of(ship_amount, shipping["vat"].as_i64().unwrap())
-    );
-    total += ship_amount;
-    vat_total += ship_vat;
-    captured.push(json!({"line_id": shipping["line_id"], "amount": ship_amount, "quantity": 1}));
-
-    let order = &mut session["order"];
-    order["items"] = Value::Array(items.clone());
-    order["amount"] = json!(total);
-    order["vat_amount"] = json!(vat_total);
-
-    let mut tx_items = items;
-    tx_items.push(json!({
-        "id": shipping["id"],
-        "line_id": shipping["line_id"],
-        "description": shipping["title"],
-        "quantity": 1,
-        "amount": ship_amount,
-        "vat_amount": ship_vat,
-        "vat": shipping["vat"],
-        "type": "shipping",
-    }));
-    tx["items"] = Value::Array(tx_items);
-    tx["amount"] = json!(total);
-    for ev in tx["events"].as_array_mut().unwrap() {
-        ev["amount"] = json!(total);
-        if ev["event"] == "INITIATE_CAPTURE" {
-            ev["items"] = Value::Array(captured.clone());
-        }
-    }
-    (tx, session)
 }
 
 struct Case {
@@ -140,7 +57,7 @@ fn cases() -> Vec<Case> {
         session,
     };
     let (tx, session) = {
-        let (t, s) = many_lines(140);
+        let (t, s) = kravia_invoice::testkit::many_line_documents(140);
         parse(&t, &s)
     };
     let long = Case {

@@ -320,7 +320,7 @@ async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Stored>, sqlx::Er
                 .bind(&inv.invoice_number)
                 .bind(&inv.transaction_id)
                 .bind(&inv.sha256)
-                .bind(size_of(inv))
+                .bind(pdf_size(inv))
                 .bind(inv.pdf.as_ref())
                 .bind(&created);
         }
@@ -339,7 +339,7 @@ async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Stored>, sqlx::Er
                 invoice_number: inv.invoice_number.clone(),
                 transaction_id: inv.transaction_id.clone(),
                 sha256: inv.sha256.clone(),
-                size: size_of(inv),
+                size: pdf_size(inv),
                 created: created.clone(),
                 status: "issued".into(),
             }));
@@ -356,6 +356,6 @@ async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Stored>, sqlx::Er
     Ok(out)
 }
 
-fn size_of(inv: &NewInvoice) -> i64 {
+fn pdf_size(inv: &NewInvoice) -> i64 {
     i64::try_from(inv.pdf.len()).unwrap_or(i64::MAX)
 }
