@@ -559,17 +559,27 @@ async fn serve_prints_the_delivery_date_it_is_given() {
     env["delivery_date"] = "2026-05-20".into();
     let body = serde_json::to_vec(&env).unwrap();
 
+    // Without it, /v1/check warns that the invoice date is assumed; with it, not.
+    let warns_delivery = |doc: &serde_json::Value| {
+        doc["warnings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no warnings array: {doc}"))
+            .iter()
+            .any(|w| w["path"] == "delivery_date")
+    };
+    let without: serde_json::Value = post(&server, "/v1/check", envelope(&no_b2b(), None))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(warns_delivery(&without), "{without}");
     let check: serde_json::Value = post(&server, "/v1/check", body.clone())
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(check["ok"], true, "{check}");
-    let warned = check["warnings"].as_array().into_iter().flatten();
-    assert!(
-        !warned.clone().any(|w| w["path"] == "delivery_date"),
-        "{check}"
-    );
+    assert!(!warns_delivery(&check), "{check}");
 
     let r = post(&server, "/v1/render", body).await;
     assert_eq!(r.status().as_u16(), 200);
