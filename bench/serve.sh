@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Load benchmark of `kravia-invoice serve`: wrk (Debian's `wrk`) POSTs the
-# one-page NO B2B fixture to /v1/render over 64 keep-alive connections, while
-# /usr/bin/time -v measures the server's peak RSS.
+# Load benchmark of `kravia-invoice serve`: the one-page NO B2B fixture POSTed
+# to /v1/render over 64 keep-alive connections, while /usr/bin/time -v
+# measures the server's peak RSS. Two kinds of load:
 #
-#   bench/serve.sh                    # SQLite, fresh invoice numbers, 20 s
+#   bench/serve.sh                    # closed loop (wrk): as fast as the server
+#                                     # answers; gives the most renders/s
+#   RATE=1000 bench/serve.sh          # open loop (oha): 1,000 requests/s sent on
+#                                     # schedule whatever the answers do, latency
+#                                     # counted from the scheduled send time
+#                                     # (--latency-correction): the p99 at a load
 #   MODE=repeat bench/serve.sh        # the same invoice again (render + archive lookup)
 #   DB=postgres://postgres@127.0.0.1:55432/postgres bench/serve.sh   # PostgreSQL
 #   DURATION=30s CONNECTIONS=64 THREADS=2 bench/serve.sh
-#   RATE=1000 bench/serve.sh          # offered load of about 1,000 requests/s
-#                                     # (each connection pauses between requests)
 #
 # MODE=fresh (default): every request carries a new invoice number, so each
 # one is a real render and a new durable archive commit (grouped). With
 # PostgreSQL a new database is created for the run (and left for inspection).
+#
+# Tools: Debian's `wrk` and `time` (installed with apt-get when missing);
+# `oha` (https://github.com/hatoo/oha, `cargo install oha`) for RATE=.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +28,10 @@ for tool in wrk /usr/bin/time; do
         apt-get install -y -qq wrk time >/dev/null
     fi
 done
+if [ -n "${RATE:-}" ] && ! command -v oha >/dev/null; then
+    echo "bench/serve.sh: RATE= needs oha: cargo install oha" >&2
+    exit 2
+fi
 BIN=${KRAVIA_BIN:-target/release/kravia-invoice}
 if [ -z "${KRAVIA_BIN:-}" ]; then
     cargo build --release --quiet
@@ -36,12 +46,23 @@ OUT=${TMPDIR:-/tmp}/kravia-bench-serve
 rm -rf "$OUT" && mkdir -p "$OUT"
 F=tests/fixtures/pub_ok_no_b2b_three_rates
 
-python3 - "$F" "$OUT/body.json" <<'PY'
+# body.json: the envelope with @@NUM@@ for the invoice number (wrk's script
+# fills it in); with RATE=, lines.ndjson: one envelope per line, each with its
+# own number (MODE=fresh), enough for the warm-up and the run.
+SECONDS_RUN=${DURATION%s}
+python3 - "$F" "$OUT" "$MODE" "${RATE:-0}" "$SECONDS_RUN" <<'PY'
 import json, sys
-d, out = sys.argv[1], sys.argv[2]
-tx = open(f"{d}/transaction.json").read().replace("KJ65C-190025", "@@NUM@@")
-env = {"transaction": json.loads(tx), "session": json.load(open(f"{d}/session.json"))}
-open(out, "w").write(json.dumps(env))
+d, out, mode, rate, seconds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+tx = open(f"{d}/transaction.json").read()
+session = json.load(open(f"{d}/session.json"))
+env = {"transaction": json.loads(tx.replace("KJ65C-190025", "@@NUM@@")), "session": session}
+open(f"{out}/body.json", "w").write(json.dumps(env))
+if rate:
+    line = json.dumps(env, separators=(",", ":"))
+    with open(f"{out}/lines.ndjson", "w") as f:
+        for i in range(int(rate * (seconds + 5) * 1.2)):
+            number = f"R-{i:09d}" if mode == "fresh" else "KJ65C-190025"
+            f.write(line.replace("@@NUM@@", number) + "\n")
 PY
 
 if [ -n "${DB:-}" ]; then
@@ -57,7 +78,7 @@ else
 fi
 export KRAVIA_INVOICE_API_KEY=bench-key
 
-echo "machine: $(nproc) cores, $(uname -sr); mode=$MODE db=${DBURL%%://*} connections=$CONNECTIONS threads=$THREADS duration=$DURATION rate=${RATE:-closed loop}"
+echo "machine: $(nproc) cores, $(uname -sr); mode=$MODE db=${DBURL%%://*} connections=$CONNECTIONS duration=$DURATION load=${RATE:+open loop at $RATE/s (oha)}${RATE:-closed loop (wrk, $THREADS threads)}"
 /usr/bin/time -v -o "$OUT/time.txt" "$BIN" serve --listen "127.0.0.1:$PORT" \
     --brand "$F/brand.toml" --db "$DBURL" 2>"$OUT/serve.log" &
 TIMEPID=$!
@@ -70,8 +91,27 @@ grep -q "listening on" "$OUT/serve.log" || { cat "$OUT/serve.log"; exit 1; }
 # Warm up (fonts, pools), then measure.
 BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=W wrk -t"$THREADS" -c"$CONNECTIONS" -d3s \
     -s bench/serve_render.lua "http://127.0.0.1:$PORT" >/dev/null
-BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=M RATE=${RATE:-} CONNECTIONS=$CONNECTIONS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
-    --latency -s bench/serve_render.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
+if [ -z "${RATE:-}" ]; then
+    BODY_TEMPLATE="$OUT/body.json" MODE=$MODE PREFIX=M wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
+        --latency -s bench/serve_render.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
+    RESULT=$(grep -E "^RESULT" "$OUT/wrk.txt")
+else
+    oha --no-tui --output-format json -z "$DURATION" -c "$CONNECTIONS" -q "$RATE" --latency-correction \
+        -m POST -H "Authorization: Bearer $KRAVIA_INVOICE_API_KEY" -H "Content-Type: application/json" \
+        -Z "$OUT/lines.ndjson" "http://127.0.0.1:$PORT/v1/render" >"$OUT/oha.json"
+    RESULT=$(python3 - "$OUT/oha.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s, p = r["summary"], r["latencyPercentiles"]
+codes = r.get("statusCodeDistribution", {})
+ok = codes.get("200", 0)
+errors = sum(r.get("errorDistribution", {}).values())
+print("RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p99.9_ms=%.2f max_ms=%.2f non200=%d errors=%d" % (
+    sum(codes.values()), s["total"], s["requestsPerSec"], p["p50"] * 1e3, p["p90"] * 1e3,
+    p["p99"] * 1e3, p["p99.9"] * 1e3, s["slowest"] * 1e3, sum(codes.values()) - ok, errors))
+PY
+)
+fi
 
 curl -s -H "Authorization: Bearer $KRAVIA_INVOICE_API_KEY" "http://127.0.0.1:$PORT/metrics" \
     | grep -E '^kravia_(archive|render_seconds_(sum|count))' || true
@@ -79,4 +119,4 @@ SERVER=$(pgrep -P "$TIMEPID" || true)
 [ -n "$SERVER" ] && kill -TERM "$SERVER"
 wait "$TIMEPID" || true
 echo "server: $(grep -E 'Maximum resident' "$OUT/time.txt" | sed 's/^\s*//')"
-grep -E "^RESULT" "$OUT/wrk.txt"
+echo "$RESULT"

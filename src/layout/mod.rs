@@ -54,6 +54,7 @@ use crate::verify::invoice::VerifiedInvoice;
 
 pub(crate) use context::{Ctx, mm};
 pub(crate) use draw::{Block, group, hline, rect, round_document, translate};
+pub(crate) use text::has_rtl;
 
 /// A4 width in points.
 pub const A4_WIDTH: f32 = 595.28;

@@ -162,22 +162,30 @@ pub(crate) fn fit_size(chain: &FontChain, face: FontFace, size: f32, text: &str,
     (size * max / w).max(size * 0.6)
 }
 
+/// Whether `text` has right-to-left characters (or embeddings/isolates that
+/// start a right-to-left run), which the layout draws in visual order.
+pub(crate) fn has_rtl(text: &str) -> bool {
+    use unicode_bidi::{BidiClass, bidi_class};
+    // Nothing below U+0590 (Hebrew) is right-to-left: most text is decided
+    // without a table lookup.
+    text.chars().any(|c| {
+        c >= '\u{0590}'
+            && matches!(
+                bidi_class(c),
+                BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
+            )
+    })
+}
+
 /// `text` in visual order (left to right on the page) when it has
 /// right-to-left characters; `None` when it has none (the common case, no
 /// allocation). Uses the Unicode bidirectional algorithm (UAX #9) with the
 /// paragraph direction taken from the first strong character; no shaping.
 pub(crate) fn visual_order(text: &str) -> Option<String> {
-    use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
-    let rtl = text.chars().any(|c| {
-        matches!(
-            bidi_class(c),
-            BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
-        )
-    });
-    if !rtl {
+    if !has_rtl(text) {
         return None;
     }
-    let info = BidiInfo::new(text, None);
+    let info = unicode_bidi::BidiInfo::new(text, None);
     let mut out = String::with_capacity(text.len());
     for para in &info.paragraphs {
         out.push_str(&info.reorder_line(para, para.range.clone()));

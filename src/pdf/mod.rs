@@ -328,9 +328,7 @@ pub fn write(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> 
             pdfua: options.tagged,
         };
         let packet = xmp::packet(&doc.metadata, claims, &doc.metadata.lang)?;
-        // PDF/A forbids a filter on the metadata stream (ISO 19005-3 6.6.2.1).
-        let compress = options.compress && !options.pdfa;
-        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet, compress)?);
+        catalog.metadata = Some(pdfa::metadata_stream(&mut lo, packet));
     }
     catalog.files = attach::add(
         &mut lo,

@@ -2,23 +2,25 @@
 //!
 //! lopdf's `Document::compress` uses zlib level 9 (`Compression::best`) on
 //! every stream of every save. Streams are compressed here instead, with
-//! levels chosen by how often the work is repeated (miniz_oxide, measured on
-//! the 2-core reference machine):
+//! flate2's zlib-rs backend (a port of zlib-ng: at level 2 it gives the bytes
+//! miniz_oxide gave at level 2 in well under its time) and levels chosen by how
+//! often the work is repeated. Measured on the 2-core reference machine, one
+//! compressor reused per thread:
 //!
-//! * content streams, every write: [`LEVEL_CONTENT`] = 2. The one-page
-//!   invoice's 22 KB of operators take ≈0.10–0.15 ms at level 1 (4.7 KB) and
-//!   ≈0.6 ms at level 6 (3.3 KB); level 2 costs ≈0.05 ms more than level 1
-//!   per invoice and saves ≈0.5 KB on the NO fixture and ≈1.6 KB on the
-//!   Swedish one, whose QR code is ≈800 rectangles (23.4 KB instead of 25.0 KB);
+//! * content streams, every write: [`LEVEL_CONTENT`] = 2. The NO invoice's
+//!   12 KB of operators: 3,135 bytes in ≈50 µs (miniz level 2: 3,156 bytes in
+//!   ≈70 µs; level 1, static codes: 4,394 bytes); the Swedish one's 34 KB (its
+//!   QR code is ≈800 rectangles): 7,137 bytes in ≈150 µs;
+//! * the object stream and the cross-reference stream, every write:
+//!   [`LEVEL_OBJECTS`] = 2 (8.6 KB of objects: 2,665 bytes in ≈40 µs);
 //! * font subsets, once per new glyph set (which in practice means most
 //!   invoices for the Regular face, whose glyphs follow names and
-//!   addresses): [`LEVEL_FONT`] = 1, 0.27 ms less per cold write than level 9
-//!   for 0.7 KB more per file;
+//!   addresses): [`LEVEL_FONT`] = 2;
 //! * images, once per logo per process: [`LEVEL_IMAGE`] = 9;
 //! * attached files, every write (a hybrid invoice's UBL): [`LEVEL_ATTACHMENT`]
-//!   = 1. The one-page invoice's 9.4 KB UBL takes ≈0.05 ms at level 1
-//!   (2,109 bytes) against ≈0.09 ms at level 2 (2,013 bytes) under load, which
-//!   keeps the PDF/A additions within their 0.1 ms.
+//!   = 2.
+//!
+//! The XMP metadata stream is left unfiltered (see `pdfa::metadata_stream`).
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use lopdf::{Document, Object};
@@ -26,7 +28,7 @@ use lopdf::{Document, Object};
 use super::PdfError;
 
 /// The zlib level for font programs and CMaps (cached per glyph set).
-pub(super) const LEVEL_FONT: u32 = 1;
+pub(super) const LEVEL_FONT: u32 = 2;
 
 /// The zlib level for image samples (cached per image).
 pub(super) const LEVEL_IMAGE: u32 = 9;
@@ -35,7 +37,11 @@ pub(super) const LEVEL_IMAGE: u32 = 9;
 pub(super) const LEVEL_CONTENT: u32 = 2;
 
 /// The zlib level for attached files, compressed on every write.
-pub(super) const LEVEL_ATTACHMENT: u32 = 1;
+pub(super) const LEVEL_ATTACHMENT: u32 = 2;
+
+/// The zlib level of the object stream and the cross-reference stream,
+/// compressed on every write.
+pub(super) const LEVEL_OBJECTS: u32 = 2;
 
 /// zlib-compresses `data` at `level`.
 ///

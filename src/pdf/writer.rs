@@ -19,13 +19,7 @@
 use lopdf::{Dictionary, Object, StringFormat};
 
 use super::PdfError;
-use super::stream::deflate;
-
-/// The zlib level of the object stream and the cross-reference stream,
-/// compressed on every write: level 1 (miniz's fast greedy path) took ≈30 µs
-/// less than level 2 for the ≈11 KB of objects of a one-page tagged invoice,
-/// for ≈0.3 KB more.
-const LEVEL_OBJECTS: u32 = 1;
+use super::stream::{LEVEL_OBJECTS, deflate};
 
 /// A non-stream object already serialized, by object number.
 pub(super) type Raw = (u32, Vec<u8>);

@@ -11,7 +11,7 @@
 
 use crate::font::{FontFace, fonts};
 use crate::layout::document::TextRun;
-use crate::layout::{Document, Item};
+use crate::layout::{Document, Item, has_rtl};
 use crate::verify::credit::VerifiedCreditNote;
 use crate::verify::invoice::VerifiedInvoice;
 
@@ -100,19 +100,6 @@ fn placement(doc: &Document) -> Result<(), RenderError> {
 /// `text` without white space (wrapping turns spaces into line breaks).
 fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Whether `text` has right-to-left characters (drawn in visual order, line
-/// by line, so not found as written).
-fn has_rtl(text: &str) -> bool {
-    use unicode_bidi::{BidiClass, bidi_class};
-    text.chars().any(|c| {
-        !c.is_ascii()
-            && matches!(
-                bidi_class(c),
-                BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
-            )
-    })
 }
 
 /// Texts searched anywhere: (name, text).
