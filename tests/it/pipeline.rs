@@ -718,15 +718,28 @@ async fn two_instances_on_postgres(total: u32) {
     let db = DbKind::Postgres.fresh(&dir);
     let mut o = Options::new(&no_b2b().join("brand.toml"), &db);
     o.env = env(&dintero, &smtp, &hooks);
+    // Every fifth capture is slow (applied at once, answered 2 s later), so an
+    // instance is often inside a step that holds its lease.
+    let slow = |n: u32| n % 5 == 1;
+    let mut slow_ids = Vec::new();
     for n in 0..total {
         dintero.add(
             3000 + n,
             TxState {
                 details_after_reads: n % 3,
+                capture_delay: slow(n).then_some(Duration::from_secs(2)),
                 ..TxState::default()
             },
         );
+        if slow(n) {
+            slow_ids.push(tx_id(3000 + n));
+        }
     }
+    let mut pg = {
+        use sqlx::Connection;
+        sqlx::postgres::PgConnection::connect(&db).await.unwrap()
+    };
+    let mut kills_holding = 0;
     let steady = Server::start(&o);
     let mut victim = Server::start(&o);
     let mut victim_logs = String::new();
@@ -758,7 +771,35 @@ async fn two_instances_on_postgres(total: u32) {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        tokio::time::sleep(Duration::from_millis(100 + seed % 900)).await;
+        tokio::time::sleep(Duration::from_millis(100 + seed % 400)).await;
+        // Kill while the victim holds a lease on a slow capture (waiting up
+        // to 10 s for one), so the survivor has a job to take over.
+        let owner = format!("{}-%", victim.pid());
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            let now_ms = i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis(),
+            )
+            .unwrap();
+            let (held,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM jobs WHERE lease_owner LIKE $1 AND lease_until > $2 \
+                 AND transaction_id = ANY($3)",
+            )
+            .bind(&owner)
+            .bind(now_ms)
+            .bind(&slow_ids)
+            .fetch_one(&mut pg)
+            .await
+            .unwrap();
+            if held > 0 {
+                kills_holding += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         victim_logs.push_str(&victim.log_text());
         victim.kill9();
         victim = Server::start(&o);
@@ -822,11 +863,15 @@ async fn two_instances_on_postgres(total: u32) {
     assert!(a > 0 && b > 0, "steps: steady {a}, killed {b}");
     // Jobs held by a killed instance were claimed again once their leases ran out.
     assert!(
+        kills_holding >= 1,
+        "the victim never held a slow capture's lease when it was killed"
+    );
+    assert!(
         takeovers >= 1,
-        "no job was ever taken over from a killed instance"
+        "no job was taken over after {kills_holding} kills of an instance holding a lease"
     );
     eprintln!(
-        "two instances on PostgreSQL: {total} jobs, {kills} kills of one, {duplicates} duplicate e-mails, {takeovers} jobs taken over after a lease ran out; job steps logged: steady {a}, killed {b}"
+        "two instances on PostgreSQL: {total} jobs, {kills} kills of one, {duplicates} duplicate e-mails, {kills_holding} kills while holding a slow capture, {takeovers} jobs taken over after a lease ran out; job steps logged: steady {a}, killed {b}"
     );
 }
 

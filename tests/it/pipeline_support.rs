@@ -37,6 +37,9 @@ pub struct TxState {
     /// How the next reads of this transaction are answered (429 with
     /// `Retry-After: 1`, or a 5xx), before they succeed.
     pub read_answers: Vec<u16>,
+    /// A slow Dintero: captures are applied at once but answered this much
+    /// later (a step that holds its lease for a while).
+    pub capture_delay: Option<std::time::Duration>,
 }
 
 /// The Dintero stand-in.
@@ -146,6 +149,20 @@ async fn get_tx(State(d): State<Dintero>, Path(id): Path<String>) -> axum::respo
 }
 
 async fn capture(State(d): State<Dintero>, Path(id): Path<String>) -> axum::response::Response {
+    let delay = d
+        .txs
+        .lock()
+        .unwrap()
+        .get(&id)
+        .and_then(|st| st.capture_delay);
+    let answer = capture_now(&d, &id);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    answer
+}
+
+fn capture_now(d: &Dintero, id: &str) -> axum::response::Response {
     if let Some(code) = {
         let mut f = d.fail_captures.lock().unwrap();
         if f.is_empty() {
@@ -161,7 +178,7 @@ async fn capture(State(d): State<Dintero>, Path(id): Path<String>) -> axum::resp
             .into_response();
     }
     let mut txs = d.txs.lock().unwrap();
-    let Some(st) = txs.get_mut(&id) else {
+    let Some(st) = txs.get_mut(id) else {
         return (
             StatusCode::NOT_FOUND,
             axum::Json(json!({"error": {"message": "not found"}})),
@@ -210,9 +227,9 @@ async fn capture(State(d): State<Dintero>, Path(id): Path<String>) -> axum::resp
             captured: false,
             ..st.clone()
         };
-        return (StatusCode::ACCEPTED, axum::Json(document(&id, &before))).into_response();
+        return (StatusCode::ACCEPTED, axum::Json(document(id, &before))).into_response();
     }
-    axum::Json(document(&id, st)).into_response()
+    axum::Json(document(id, st)).into_response()
 }
 
 impl Dintero {
